@@ -1,0 +1,24 @@
+import type { TMessageKey } from "@/lib/i18n/messages";
+import type { TPermission } from "@/lib/policy";
+
+/** The portal's navigation. An entry without `href` is a feature not built yet: shown disabled. */
+export interface NavItem {
+  key: TMessageKey;
+  permission: TPermission | null;
+  href?: string;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { key: "nav.home", permission: null, href: "/" },
+  { key: "nav.imports", permission: "import:run" },
+  { key: "nav.comparisons", permission: "comparison:view" },
+  { key: "nav.tasks", permission: "task:assign-street" },
+  { key: "nav.tasks", permission: "task:assign-community" },
+  { key: "nav.survey", permission: "survey:fill" },
+  { key: "nav.review", permission: "review:initial" },
+  { key: "nav.review", permission: "review:final" },
+  { key: "nav.stats", permission: "stats:view" },
+  { key: "nav.users", permission: "admin:users", href: "/admin/users" },
+  { key: "nav.regions", permission: "admin:regions", href: "/admin/regions" },
+  { key: "nav.audit", permission: "audit:view", href: "/audit" },
+];

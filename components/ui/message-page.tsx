@@ -1,0 +1,12 @@
+import Link from "next/link";
+
+export function MessagePage({ title, back }: { title: string; back: string }) {
+  return (
+    <div className="rounded-lg border border-amber-200 bg-amber-50 p-6" role="alert" data-testid="refusal">
+      <p className="font-medium text-amber-900">{title}</p>
+      <Link href="/" className="mt-3 inline-block text-sm text-blue-700 underline">
+        {back}
+      </Link>
+    </div>
+  );
+}

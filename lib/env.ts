@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+// The only place that reads process.env. Values are validated once, lazily, so that `next build`
+// (which runs without a database) never needs them.
+const ZEnv = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  TEST_DATABASE_URL: z.string().url().optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().positive().default(3000),
+  /** 4-digit code of the city this portal serves (常州 3204). */
+  CITY_CODE: z.string().regex(/^\d{4}$/).default("3204"),
+  CHROMIUM_PATH: z.string().optional(),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Folder for the embedded PostgreSQL data and generated secrets. */
+  DATA_DIR: z.string().default(".data"),
+});
+export type TEnv = z.infer<typeof ZEnv>;
+
+let cached: TEnv | undefined;
+
+export function env(): TEnv {
+  if (!cached) {
+    const parsed = ZEnv.safeParse(process.env);
+    if (!parsed.success) {
+      throw new Error(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** For launchers that set variables for themselves and their children before anything reads them. */
+export function setEnv(name: Exclude<keyof TEnv, "NODE_ENV">, value: string): void {
+  process.env[name] = value;
+  cached = undefined;
+}

@@ -1,0 +1,84 @@
+// 公民身份号码 (GB 11643-1999): normalisation, 15→18 conversion, validation and masking.
+// Rules: comparison-rules.md §1. The same checks run in SQL (lib/comparison/sql/normalise.sql);
+// tests/unit/id-number.test.ts and the comparison tests hold both to the same cases.
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS = "10X98765432";
+
+export type IdInvalidReason = "bad_length" | "bad_characters" | "bad_checksum" | "bad_birth_date";
+
+export type IdCheck = { ok: true; id: string } | { ok: false; reason: IdInvalidReason; normalised: string };
+
+/** Full-width ASCII (U+FF01–FF5E) → half-width, ideographic space → space. */
+export function toHalfWidth(s: string): string {
+  return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+}
+
+export function checkCharacter(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  return CHECK_CHARS[sum % 11];
+}
+
+/** Trim, half-width, x→X, and 15 digits → 18 (insert 19 before the year, append the check character). */
+export function normaliseIdNumber(raw: string | null | undefined): string {
+  const s = toHalfWidth(raw ?? "").trim().replace(/x/g, "X");
+  if (/^\d{15}$/.test(s)) {
+    const first17 = `${s.slice(0, 6)}19${s.slice(6)}`;
+    return first17 + checkCharacter(first17);
+  }
+  return s;
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Birth date embedded in a normalised 18-digit ID (digits 7–14), as YYYY-MM-DD. */
+export function birthDateOf(id: string): string {
+  return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
+}
+
+/** Gender from the 17th digit: odd = male (1), even = female (2). */
+export function genderOf(id: string): "1" | "2" {
+  return Number(id[16]) % 2 === 1 ? "1" : "2";
+}
+
+/**
+ * Validates an ID number; checks run in the order of comparison-rules.md §1 and the first failure
+ * is the reason. `asOf` (YYYY-MM-DD) bounds the birth date; it defaults to today.
+ */
+export function validateIdNumber(raw: string | null | undefined, asOf: string = new Date().toISOString().slice(0, 10)): IdCheck {
+  const trimmed = toHalfWidth(raw ?? "").trim().replace(/x/g, "X");
+  const id = normaliseIdNumber(raw);
+  if (trimmed.length !== 15 && trimmed.length !== 18) return { ok: false, reason: "bad_length", normalised: id };
+  if (trimmed.length === 15 && !/^\d{15}$/.test(trimmed)) return { ok: false, reason: "bad_characters", normalised: id };
+  if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, reason: "bad_characters", normalised: id };
+  if (trimmed.length === 18 && checkCharacter(id.slice(0, 17)) !== id[17]) return { ok: false, reason: "bad_checksum", normalised: id };
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  if (!isRealDate(y, m, d) || birthDateOf(id) > asOf) return { ok: false, reason: "bad_birth_date", normalised: id };
+  return { ok: true, id };
+}
+
+/** 320402********123X style masking for lists: region prefix and last four kept. */
+export function maskIdNumber(id: string | null | undefined): string {
+  if (!id) return "";
+  if (id.length < 10) return "*".repeat(id.length);
+  return `${id.slice(0, 6)}${"*".repeat(id.length - 10)}${id.slice(-4)}`;
+}
+
+/** 138****5678 */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return "";
+  if (phone.length < 7) return "*".repeat(phone.length);
+  return `${phone.slice(0, 3)}${"*".repeat(phone.length - 7)}${phone.slice(-4)}`;
+}
+
+/** Builds a valid 18-digit ID from a 6-digit area code, a birth date (YYYYMMDD) and a 3-digit sequence. */
+export function makeIdNumber(area: string, birth: string, sequence: number): string {
+  const first17 = `${area}${birth}${String(sequence % 1000).padStart(3, "0")}`;
+  return first17 + checkCharacter(first17);
+}

@@ -1,0 +1,63 @@
+import { isWithin } from "@/lib/regions/codes";
+import { roleHas, type TPermission, type TRole } from "./permissions";
+
+export { PERMISSIONS, ROLES, ROLE_LEVEL, roleHas, type TPermission, type TRole } from "./permissions";
+
+// The one policy: "may this user do this action on this region?", and the region filter every
+// query applies. A user acts only inside the region of their post (a region nests by code prefix).
+
+export interface Actor {
+  id: number;
+  login: string;
+  role: TRole;
+  /** Region of the user's post; null for the system administrator. */
+  regionCode: string | null;
+}
+
+export class NotAllowedError extends Error {
+  constructor(public readonly permission: TPermission) {
+    super(`not allowed: ${permission}`);
+    this.name = "NotAllowedError";
+  }
+}
+
+/** Out-of-scope resources are answered as "not found" so that their existence is not revealed. */
+export class NotFoundError extends Error {
+  constructor(what = "resource") {
+    super(`not found: ${what}`);
+    this.name = "NotFoundError";
+  }
+}
+
+/** May `actor` do `permission` on `regionCode` (the region the data belongs to)? */
+export function can(actor: Actor, permission: TPermission, regionCode?: string | null): boolean {
+  if (!roleHas(actor.role, permission)) return false;
+  if (regionCode === undefined) return true;
+  if (!actor.regionCode || !regionCode) return false;
+  return isWithin(regionCode, actor.regionCode);
+}
+
+export function requirePermission(actor: Actor, permission: TPermission): void {
+  if (!can(actor, permission)) throw new NotAllowedError(permission);
+}
+
+/** Checks the permission and that `regionCode` lies in the actor's scope (not found otherwise). */
+export function requireInScope(actor: Actor, permission: TPermission, regionCode: string | null): void {
+  requirePermission(actor, permission);
+  if (!can(actor, permission, regionCode)) throw new NotFoundError("region");
+}
+
+/**
+ * The region filter for a query: the code prefix rows must start with. Throws when the actor holds
+ * no region-scoped permission at all, so that no query can run unscoped by accident.
+ */
+export function scopePrefix(actor: Actor, permission: TPermission): string {
+  requirePermission(actor, permission);
+  if (!actor.regionCode) throw new NotAllowedError(permission);
+  return actor.regionCode;
+}
+
+/** A Prisma `where` fragment for a region-code column, scoped to the actor. */
+export function regionWhere(actor: Actor, permission: TPermission): { startsWith: string } {
+  return { startsWith: scopePrefix(actor, permission) };
+}

@@ -1,0 +1,40 @@
+// Every permission in one table: what it allows and which roles hold it. lib/policy/index.ts checks
+// it; tests/unit/policy.test.ts enumerates it. The system administrator holds no business permission
+// and sees no personal data (separation of duties: seed 000 §六, seed 003 第十八条).
+
+export const ROLES = ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK", "COMMUNITY_SURVEYOR", "SYSTEM_ADMIN", "AUDITOR"] as const;
+export type TRole = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  "region:view": { description: "see a region's page and its aggregate counts", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK", "COMMUNITY_SURVEYOR"] },
+  "person:view": { description: "see persons' personal data (masked in lists)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK", "COMMUNITY_SURVEYOR"] },
+  "import:run": { description: "import source data files", roles: ["CITY_STAFF"] },
+  "comparison:run": { description: "start a comparison run", roles: ["CITY_STAFF"] },
+  "comparison:view": { description: "see comparison runs and results", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
+  "export:run": { description: "export person lists", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
+  "task:assign-street": { description: "distribute survey tasks to streets", roles: ["DISTRICT_REVIEWER"] },
+  "task:assign-community": { description: "assign survey tasks to communities and surveyor teams", roles: ["STREET_CLERK"] },
+  "survey:fill": { description: "fill and submit registration forms", roles: ["COMMUNITY_SURVEYOR", "STREET_CLERK"] },
+  "review:initial": { description: "initial review (初审) of submitted forms", roles: ["STREET_CLERK"] },
+  "review:final": { description: "final review (审定) into the registry", roles: ["DISTRICT_REVIEWER"] },
+  "stats:view": { description: "statistics and progress", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
+  "admin:users": { description: "manage user accounts, posts and passwords", roles: ["SYSTEM_ADMIN"] },
+  "admin:regions": { description: "see the region tree for administration", roles: ["SYSTEM_ADMIN"] },
+  "audit:view": { description: "read the audit log", roles: ["AUDITOR"] },
+} as const satisfies Record<string, { description: string; roles: readonly TRole[] }>;
+
+export type TPermission = keyof typeof PERMISSIONS;
+
+export function roleHas(role: TRole, permission: TPermission): boolean {
+  return (PERMISSIONS[permission].roles as readonly TRole[]).includes(role);
+}
+
+/** Which administrative level each role's region must be at (null: no region). */
+export const ROLE_LEVEL: Record<TRole, "CITY" | "DISTRICT" | "STREET" | "COMMUNITY" | null> = {
+  CITY_STAFF: "CITY",
+  DISTRICT_REVIEWER: "DISTRICT",
+  STREET_CLERK: "STREET",
+  COMMUNITY_SURVEYOR: "COMMUNITY",
+  SYSTEM_ADMIN: null,
+  AUDITOR: "CITY",
+};
