@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from "node:child_process";
-import fs from "node:fs";
+import { spawn } from "node:child_process";
 import path from "node:path";
+import { buildIfNeeded, ROOT } from "./build";
 import { appDatabase, authSecret } from "@/lib/db/database";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
@@ -8,32 +8,6 @@ import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed when empty, a build
 // when the sources changed since the last one, then the Next.js server.
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const SOURCE_DIRS = ["app", "components", "lib", "prisma", "public"];
-
-function newestSource(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.name === "generated" || entry.name === "node_modules") continue;
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  };
-  for (const d of SOURCE_DIRS) if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
-  for (const f of ["package.json", "next.config.ts", "package-lock.json"]) newest = Math.max(newest, fs.statSync(path.join(ROOT, f)).mtimeMs);
-  return newest;
-}
-
-export function buildIfNeeded(): void {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs > newestSource()) return;
-  console.log("Building the portal (next build)…");
-  const result = spawnSync(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (result.status !== 0) throw new Error("next build failed");
-}
 
 async function main() {
   const dev = process.argv.includes("--dev");

@@ -1,0 +1,147 @@
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { buildIfNeeded } from "@/lib/cli/build";
+import { type EmbeddedDatabase, freePort, startEmbedded } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { seedDemo } from "@/prisma/seed/demo";
+
+// `npm test`: every test against a real PostgreSQL — unit and integration (vitest), then end-to-end
+// (Playwright in Chromium against the built portal). Embedded PostgreSQL in a temporary folder unless
+// TEST_DATABASE_URL names a server; every run uses fresh databases, never the demo data.
+// Ends with one line "N passed, N failed".
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const only = (() => {
+  const i = process.argv.indexOf("--only");
+  return i >= 0 ? new Set(process.argv[i + 1].split(",")) : new Set(["unit", "integration", "e2e"]);
+})();
+const extraArgs = (() => {
+  const i = process.argv.indexOf("--");
+  return i >= 0 ? process.argv.slice(i + 1) : [];
+})();
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function createDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
+  const admin = new URL(serverUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function findChromium(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  return null;
+}
+
+async function main() {
+  const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
+  let server: EmbeddedDatabase;
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) server = { url: serverUrl, stop: async () => {} };
+  else server = await startEmbedded({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "enrolment-test-pg-")), database: "postgres", persistent: false });
+  const suffix = crypto.randomBytes(4).toString("hex");
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "enrolment-test-out-"));
+  try {
+    if (only.has("unit") || only.has("integration")) {
+      const template = `tmpl_${suffix}`;
+      const templateUrl = await createDatabase(server.url, template);
+      await migrate(templateUrl);
+      const report = path.join(outDir, "vitest.json");
+      const filters = [...(only.has("unit") ? ["tests/unit"] : []), ...(only.has("integration") ? ["tests/integration"] : [])];
+      await run(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "tests/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...filters, ...extraArgs], {
+        TEST_TEMPLATE_URL: templateUrl,
+        DATABASE_URL: templateUrl,
+      });
+      if (fs.existsSync(report)) {
+        const r = JSON.parse(fs.readFileSync(report, "utf8"));
+        tally.passed += r.numPassedTests;
+        tally.failed += r.numFailedTests + (r.numFailedTestSuites ?? 0);
+        tally.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+      } else tally.failed += 1;
+    }
+    if (only.has("e2e")) {
+      const chromium = findChromium();
+      if (!chromium) {
+        console.error("No Chromium found for the end-to-end tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.");
+        tally.failed += 1;
+      } else {
+        const e2eUrl = await createDatabase(server.url, `e2e_${suffix}`);
+        await migrate(e2eUrl);
+        await seedDemo(e2eUrl, { persons: 600 });
+        buildIfNeeded();
+        const port = await freePort();
+        const app = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+          cwd: ROOT,
+          stdio: ["ignore", "ignore", "inherit"],
+          env: { ...process.env, DATABASE_URL: e2eUrl, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"), NEXTAUTH_URL: `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },
+        });
+        try {
+          await waitForHttp(`http://localhost:${port}/sign-in`, 60_000);
+          const report = path.join(outDir, "playwright.json");
+          await run(process.execPath, [path.join(ROOT, "node_modules/@playwright/test/cli.js"), "test", "--config", "tests/e2e/playwright.config.ts", ...extraArgs], {
+            BASE_URL: `http://localhost:${port}`,
+            CHROMIUM_PATH: chromium,
+            DATABASE_URL: e2eUrl,
+            PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+          });
+          if (fs.existsSync(report)) {
+            const r = JSON.parse(fs.readFileSync(report, "utf8"));
+            tally.passed += r.stats.expected;
+            tally.failed += r.stats.unexpected + (r.errors?.length ?? 0);
+            tally.skipped += r.stats.skipped;
+            tally.passed += r.stats.flaky ?? 0;
+          } else tally.failed += 1;
+        } finally {
+          app.kill("SIGTERM");
+        }
+      }
+    }
+  } finally {
+    await server.stop();
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+  console.log(`\n${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ""}`);
+  process.exit(tally.failed > 0 || tally.passed === 0 ? 1 : 0);
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`portal did not start at ${url}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log("\n0 passed, 1 failed");
+  process.exit(1);
+});
