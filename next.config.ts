@@ -6,7 +6,8 @@ const nextConfig: NextConfig = {
   experimental: {
     serverActions: { bodySizeLimit: "200mb" },
   },
-  typedRoutes: false,
+  // Type errors are checked by `npm test` (tsc --noEmit over the whole project), not by every build.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default nextConfig;

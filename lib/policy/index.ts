@@ -61,3 +61,16 @@ export function scopePrefix(actor: Actor, permission: TPermission): string {
 export function regionWhere(actor: Actor, permission: TPermission): { startsWith: string } {
   return { startsWith: scopePrefix(actor, permission) };
 }
+
+export type Guarded<T> = { ok: true; value: T } | { ok: false; refusal: "error.notFound" | "error.forbidden" };
+
+/** For pages: runs a scoped load and turns a policy refusal into a value the page can render. */
+export async function guarded<T>(load: Promise<T>): Promise<Guarded<T>> {
+  try {
+    return { ok: true, value: await load };
+  } catch (e) {
+    if (e instanceof NotFoundError) return { ok: false, refusal: "error.notFound" };
+    if (e instanceof NotAllowedError) return { ok: false, refusal: "error.forbidden" };
+    throw e;
+  }
+}

@@ -1,0 +1,12 @@
+import { expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "demo1234";
+
+/** Signs in through the real form and waits for the home page. */
+export async function signIn(page: Page, login: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto("/sign-in");
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+}

@@ -1,0 +1,23 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Started by tests/run.ts, which builds and serves the portal on a fresh seeded database and
+// passes BASE_URL and CHROMIUM_PATH (Debian's Chromium: Playwright may not download browsers here).
+export default defineConfig({
+  testDir: ".",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"], ["json"]],
+  use: {
+    baseURL: process.env.BASE_URL ?? "http://localhost:3000",
+    locale: "zh-CN",
+    trace: "off",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+});
