@@ -74,3 +74,18 @@ export async function guarded<T>(load: Promise<T>): Promise<Guarded<T>> {
     throw e;
   }
 }
+
+/**
+ * Survey tasks: in the actor's region, and for a community surveyor only the tasks of a team they
+ * belong to ("a surveyor sees only their own list"). Out of scope answers as not found.
+ */
+export function requireTaskAccess(actor: Actor, permission: TPermission, task: { regionCode: string; memberIds: number[] | null }): void {
+  requireInScope(actor, permission, task.regionCode);
+  if (actor.role === "COMMUNITY_SURVEYOR" && !(task.memberIds ?? []).includes(actor.id)) throw new NotFoundError("task");
+}
+
+/** The Prisma `where` for survey-task lists: the region prefix, and team membership for surveyors. */
+export function taskWhere(actor: Actor, permission: TPermission) {
+  const regionCode = regionWhere(actor, permission);
+  return actor.role === "COMMUNITY_SURVEYOR" ? { regionCode, team: { memberIds: { has: actor.id } } } : { regionCode };
+}

@@ -1,0 +1,52 @@
+import { DomainError } from "@/lib/auth/action";
+import { writeAudit } from "@/lib/audit/log";
+import type { Tx } from "@/lib/db/client";
+import { type Actor, requireTaskAccess } from "@/lib/policy";
+import { findTransition, type TTaskEvent, type TTaskState } from "./workflow";
+
+// Applies one transition of the state machine to a task, inside the caller's transaction:
+// refuses a transition the table does not have, checks the actor's permission on the task's region
+// (and team, for surveyors), and updates with an optimistic version check, so that of two reviewers
+// acting on the same record at once exactly one succeeds and the other is told it changed.
+
+export interface TaskRef {
+  id: number;
+  state: TTaskState;
+  version: number;
+  regionCode: string;
+  idNumber: string;
+  memberIds: number[] | null;
+}
+
+/** Loads a task with what the policy needs, locked for the rest of the transaction. */
+export async function loadTask(tx: Tx, taskId: number): Promise<TaskRef | null> {
+  const rows = await tx.$queryRaw<TaskRef[]>`
+    SELECT t.id, t.state::text AS state, t.version, t.region_code AS "regionCode", t.id_number AS "idNumber", team.member_ids AS "memberIds"
+    FROM survey_task t LEFT JOIN survey_team team ON team.id = t.team_id
+    WHERE t.id = ${taskId}`;
+  return rows[0] ?? null;
+}
+
+export async function applyTransition(
+  tx: Tx,
+  actor: Actor,
+  task: TaskRef,
+  event: TTaskEvent,
+  opts: { expectedVersion?: number; comment?: string; data?: Record<string, unknown> } = {},
+): Promise<{ to: TTaskState; version: number }> {
+  const transition = findTransition(task.state, event);
+  if (!transition) throw new DomainError("review.err.invalidTransition", { from: task.state, event });
+  requireTaskAccess(actor, transition.permission, task);
+  if (transition.needsComment && !opts.comment?.trim()) throw new DomainError("review.err.commentRequired", undefined, "comment");
+  const expected = opts.expectedVersion ?? task.version;
+  const updated = await tx.surveyTask.updateMany({
+    where: { id: task.id, version: expected, state: task.state },
+    data: { state: transition.to, version: { increment: 1 }, ...(opts.data ?? {}) },
+  });
+  if (updated.count !== 1) throw new DomainError("review.err.changedBySomeoneElse");
+  await tx.taskEvent.create({ data: { taskId: task.id, event, fromState: task.state, toState: transition.to, actorId: actor.id, comment: opts.comment?.trim() || null } });
+  await writeAudit(actor, { action: `task.${event}`, entity: "survey_task", entityId: String(task.id), regionCode: task.regionCode, reason: opts.comment, detail: { from: task.state, to: transition.to, idNumber: task.idNumber } }, tx);
+  const next = { ...task, state: transition.to, version: expected + 1 };
+  Object.assign(task, next);
+  return { to: transition.to, version: expected + 1 };
+}
