@@ -1,3 +1,4 @@
+import { runImportCommand } from "@/lib/import/cli";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 
 // The CLI's command table. Each entry is a thin wrapper over a domain module.
@@ -9,6 +10,10 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  import: {
+    help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
+    run: async (flags) => runImportCommand(flags),
+  },
   migrate: {
     help: "apply pending migrations (nothing else)",
     run: async () => {
