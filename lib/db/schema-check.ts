@@ -68,7 +68,7 @@ function dbType(row: { data_type: string; udt_name: string; character_maximum_le
     case "USER-DEFINED":
       return `enum:${row.udt_name}`;
     case "ARRAY":
-      return `${row.udt_name === "_text" ? "text" : row.udt_name.slice(1)}[]`;
+      return `${({ _text: "text", _int4: "integer", _int8: "bigint", _int2: "smallint", _bool: "boolean" } as Record<string, string>)[row.udt_name] ?? row.udt_name.slice(1)}[]`;
     case "character varying":
       return `varchar(${row.character_maximum_length})`;
     case "character":

@@ -34,6 +34,8 @@ export async function applyTransition(
   event: TTaskEvent,
   opts: { expectedVersion?: number; comment?: string; data?: Record<string, unknown> } = {},
 ): Promise<{ to: TTaskState; version: number }> {
+  // A stale view first: whoever acted on a record the user has not seen yet changed it.
+  if (opts.expectedVersion !== undefined && opts.expectedVersion !== task.version) throw new DomainError("review.err.changedBySomeoneElse");
   const transition = findTransition(task.state, event);
   if (!transition) throw new DomainError("review.err.invalidTransition", { from: task.state, event });
   requireTaskAccess(actor, transition.permission, task);

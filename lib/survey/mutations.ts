@@ -65,11 +65,15 @@ export async function assignTasks(actor: Actor, input: { teamId: number; taskIds
   });
 }
 
+/** Writes the form; the basic data of a newly found person (kept beside the form) survives edits. */
 async function upsertForm(tx: Tx, taskId: number, data: object, actorId: number, submitted: boolean) {
+  const existing = await tx.surveyForm.findUnique({ where: { taskId } });
+  const newPerson = (existing?.data as { newPerson?: unknown } | undefined)?.newPerson;
+  const merged = newPerson && !("newPerson" in data) ? { ...data, newPerson } : data;
   await tx.surveyForm.upsert({
     where: { taskId },
-    create: { taskId, data: data as never, updatedById: actorId, submittedAt: submitted ? new Date() : null },
-    update: { data: data as never, updatedById: actorId, updatedAt: new Date(), submittedAt: submitted ? new Date() : null },
+    create: { taskId, data: merged as never, updatedById: actorId, submittedAt: submitted ? new Date() : null },
+    update: { data: merged as never, updatedById: actorId, updatedAt: new Date(), submittedAt: submitted ? new Date() : null },
   });
 }
 

@@ -1,0 +1,226 @@
+import bcrypt from "bcryptjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DomainError } from "@/lib/auth/action";
+import { prisma } from "@/lib/db/client";
+import { makeIdNumber } from "@/lib/ids/id-number";
+import type { Actor, TRole } from "@/lib/policy";
+import { reviewTask } from "@/lib/review/mutations";
+import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
+import { freshDatabase } from "../helpers/db";
+
+// Two districts, two streets in the first, two communities in the first street.
+const REGIONS = [
+  ["3204", "常州市", "CITY", null],
+  ["320402", "天宁区", "DISTRICT", "3204"],
+  ["320404", "钟楼区", "DISTRICT", "3204"],
+  ["320402002", "青龙街道", "STREET", "320402"],
+  ["320402004", "红梅街道", "STREET", "320402"],
+  ["320404001", "五星街道", "STREET", "320404"],
+  ["320402002001", "甲社区", "COMMUNITY", "320402002"],
+  ["320402002002", "乙社区", "COMMUNITY", "320402002"],
+  ["320402004001", "丙社区", "COMMUNITY", "320402004"],
+  ["320404001001", "丁社区", "COMMUNITY", "320404001"],
+] as const;
+
+const users: Record<string, Actor> = {};
+async function user(login: string, role: TRole, regionCode: string | null): Promise<Actor> {
+  const u = await prisma().user.create({ data: { login, realName: login, passwordHash: await bcrypt.hash("x", 4), role, regionCode } });
+  users[login] = { id: u.id, login, role, regionCode };
+  return users[login];
+}
+
+const FORM = {
+  employment: "FLEXIBLE",
+  mobile: "13912345678",
+  pension: "RESIDENT",
+  medical: "RESIDENT",
+  surveyors: ["张洋", "徐艳"],
+  residenceAddress: "青龙街道甲社区 1 幢",
+};
+
+let seq = 0;
+async function task(regionCode = "320402002001", state: "PENDING" | "ASSIGNED" = "PENDING", teamId?: number) {
+  const idNumber = makeIdNumber("320402", "19800101", seq++);
+  await prisma().person.create({ data: { idNumber, name: `测试${seq}`, hukouRegionCode: regionCode, surveyRegionCode: regionCode, status: "NEEDS_SURVEY" } });
+  return prisma().surveyTask.create({ data: { idNumber, regionCode, state, reason: "未参保", category: "NOT_INSURED", releasedAt: state === "ASSIGNED" ? new Date() : null, teamId: teamId ?? null } });
+}
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DomainError) return e.key;
+    return (e as Error).name;
+  }
+  return "succeeded";
+}
+
+let teamId: number;
+
+beforeAll(async () => {
+  await freshDatabase();
+  for (const [code, name, level, parentCode] of REGIONS) await prisma().region.create({ data: { code, name, level, parentCode } });
+  await user("city", "CITY_STAFF", "3204");
+  await user("tianning", "DISTRICT_REVIEWER", "320402");
+  await user("zhonglou", "DISTRICT_REVIEWER", "320404");
+  await user("qinglong", "STREET_CLERK", "320402002");
+  await user("hongmei", "STREET_CLERK", "320402004");
+  await user("s1", "COMMUNITY_SURVEYOR", "320402002001");
+  await user("s2", "COMMUNITY_SURVEYOR", "320402002001");
+  await user("s3", "COMMUNITY_SURVEYOR", "320402002001");
+  await user("other", "COMMUNITY_SURVEYOR", "320402002002");
+  await user("admin", "SYSTEM_ADMIN", null);
+  teamId = await createTeam(users.qinglong, { communityCode: "320402002001", name: "甲一组", memberIds: [users.s1.id, users.s2.id] });
+});
+
+describe("assignment down the hierarchy", () => {
+  it("the district releases to streets, the street assigns to a team, the surveyor sees it", async () => {
+    const t = await task();
+    expect(await refusal(assignTasks(users.qinglong, { teamId, taskIds: [t.id] }))).toBe("succeeded");
+    // Not yet released: the street cannot assign it.
+    expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("PENDING");
+    expect(await releaseToStreets(users.tianning, "320402002")).toBeGreaterThanOrEqual(1);
+    expect(await assignTasks(users.qinglong, { teamId, taskIds: [t.id] })).toBe(1);
+    const after = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    expect(after.state).toBe("ASSIGNED");
+    expect(after.teamId).toBe(teamId);
+  });
+  it("a district reviewer cannot release another district's tasks", async () => {
+    expect(await refusal(releaseToStreets(users.zhonglou, "320402002"))).toBe("NotFoundError");
+  });
+  it("a street clerk cannot form a team in another street, nor a team of one", async () => {
+    expect(await refusal(createTeam(users.hongmei, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id, users.s2.id] }))).toBe("NotFoundError");
+    expect(await refusal(createTeam(users.qinglong, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id] }))).toBe("survey.err.teamSize");
+    expect(await refusal(createTeam(users.qinglong, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id, users.other.id] }))).toBe("survey.err.teamMembers");
+  });
+  it("the system administrator and city staff cannot assign", async () => {
+    expect(await refusal(assignTasks(users.admin, { teamId }))).toBe("NotAllowedError");
+    expect(await refusal(assignTasks(users.city, { teamId }))).toBe("NotAllowedError");
+  });
+});
+
+describe("the form, the review and the registry", () => {
+  it("surveyor submits, street approves, district approves: the registry has the data and its history", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    const v = await saveDraft(users.s1, t.id, { mobile: "139" }, t.version);
+    await submitForm(users.s2, t.id, FORM, v);
+    const submitted = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    expect(submitted.state).toBe("SUBMITTED");
+    expect(await reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: submitted.version })).toBe("STREET_APPROVED");
+    expect(await reviewTask(users.tianning, { taskId: t.id, decision: "approve", expectedVersion: submitted.version + 1 })).toBe("DISTRICT_APPROVED");
+    const person = await prisma().person.findUniqueOrThrow({ where: { idNumber: t.idNumber } });
+    expect(person.status).toBe("REGISTERED_BY_SURVEY");
+    expect(person.phone).toBe("13912345678");
+    expect((person.surveyData as { employment: string }).employment).toBe("FLEXIBLE");
+    const history = await prisma().personHistory.findMany({ where: { idNumber: t.idNumber } });
+    expect(history.map((h) => h.field)).toEqual(expect.arrayContaining(["phone", "residenceAddress", "survey.employment", "status"]));
+    expect(history.every((h) => h.changedById === users.tianning.id && h.taskId === t.id)).toBe(true);
+    // Approved records are locked.
+    expect(await refusal(saveDraft(users.s1, t.id, {}, submitted.version + 2))).toBe("review.err.invalidTransition");
+    expect(await refusal(reviewTask(users.tianning, { taskId: t.id, decision: "return", comment: "x", expectedVersion: submitted.version + 2 }))).toBe("review.err.invalidTransition");
+  });
+
+  it("a return goes back to the surveyor with the comment, who edits and resubmits", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    await submitForm(users.s1, t.id, FORM, t.version);
+    let cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    expect(await refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "return", expectedVersion: cur.version }))).toBe("review.err.commentRequired");
+    await reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version });
+    cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    await reviewTask(users.tianning, { taskId: t.id, decision: "return", comment: "电话号码有误", expectedVersion: cur.version });
+    cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    expect(cur.state).toBe("RETURNED");
+    const event = await prisma().taskEvent.findFirstOrThrow({ where: { taskId: t.id, event: "return" } });
+    expect(event.comment).toBe("电话号码有误");
+    await submitForm(users.s1, t.id, { ...FORM, mobile: "13800001111" }, cur.version);
+    expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("SUBMITTED");
+  });
+
+  it("the server refuses an invalid form with the field errors", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    await expect(submitForm(users.s1, t.id, { ...FORM, employment: "EMPLOYED", surveyors: ["张洋"] }, t.version)).rejects.toThrow(/survey.err.unitName[\s\S]*survey.err.surveyors|survey.err.surveyors[\s\S]*survey.err.unitName/);
+    expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("ASSIGNED");
+  });
+
+  it("two reviewers approving the same record at once: exactly one succeeds", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    await submitForm(users.s1, t.id, FORM, t.version);
+    const cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    const clerk2 = await user("qinglong2", "STREET_CLERK", "320402002");
+    const results = await Promise.all([
+      refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version })),
+      refusal(reviewTask(clerk2, { taskId: t.id, decision: "return", comment: "再核实", expectedVersion: cur.version })),
+    ]);
+    expect(results.filter((r) => r === "succeeded")).toHaveLength(1);
+    expect(results.filter((r) => r === "review.err.changedBySomeoneElse")).toHaveLength(1);
+    const events = await prisma().taskEvent.count({ where: { taskId: t.id, event: { in: ["approve", "return"] } } });
+    expect(events).toBe(1);
+  });
+});
+
+describe("who may act where", () => {
+  it("a surveyor outside the team, or in another community, cannot see or fill the task", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    expect(await refusal(saveDraft(users.s3, t.id, {}, t.version))).toBe("NotFoundError");
+    expect(await refusal(saveDraft(users.other, t.id, {}, t.version))).toBe("NotFoundError");
+  });
+  it("reviewers act only on their own level and region", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    await submitForm(users.s1, t.id, FORM, t.version);
+    const cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    // District cannot do the street's initial review; another street and another district cannot see it.
+    expect(await refusal(reviewTask(users.tianning, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await refusal(reviewTask(users.hongmei, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotFoundError");
+    expect(await refusal(reviewTask(users.s1, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await refusal(reviewTask(users.city, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await refusal(reviewTask(users.admin, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    await reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version });
+    expect(await refusal(reviewTask(users.zhonglou, { taskId: t.id, decision: "approve", expectedVersion: cur.version + 1 }))).toBe("NotFoundError");
+    expect(await refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version + 1 }))).toBe("NotAllowedError");
+  });
+});
+
+describe("failed visits and unreachable", () => {
+  it("closing as unreachable needs repeated failed visits and a reason; the district reopens", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    await recordVisit(users.s1, t.id, "NOBODY_HOME");
+    expect(await refusal(closeUnreachable(users.s1, t.id, "多次无人", t.version))).toBe("survey.err.notEnoughVisits");
+    await recordVisit(users.s1, t.id, "NOT_FOUND", "邻居称已搬走");
+    expect(await refusal(closeUnreachable(users.s1, t.id, "", t.version))).toBe("review.err.commentRequired");
+    await closeUnreachable(users.s1, t.id, "多次无人", t.version);
+    const closed = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
+    expect(closed.state).toBe("UNREACHABLE");
+    expect(closed.unreachableReason).toBe("多次无人");
+    expect(await refusal(reopenTask(users.qinglong, t.id, closed.version))).toBe("NotAllowedError");
+    await reopenTask(users.tianning, t.id, closed.version);
+    expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("ASSIGNED");
+  });
+});
+
+describe("newly found persons (新发现人员)", () => {
+  it("a valid new ID is added to the surveyor's team list", async () => {
+    const id = await addNewlyFoundPerson(users.s1, { idNumber: makeIdNumber("320402", "19900101", 900), name: "新人", teamId });
+    const t = await prisma().surveyTask.findUniqueOrThrow({ where: { id } });
+    expect(t.newlyFound).toBe(true);
+    expect(t.state).toBe("ASSIGNED");
+  });
+  it("an ID already in the registry is refused", async () => {
+    const existing = await task();
+    expect(await refusal(addNewlyFoundPerson(users.s1, { idNumber: existing.idNumber, name: "重复", teamId }))).toBe("survey.err.duplicatePerson");
+  });
+  it("an invalid ID is refused", async () => {
+    expect(await refusal(addNewlyFoundPerson(users.s1, { idNumber: "320402198001010000", name: "无效", teamId }))).toBe("survey.err.idNumber");
+  });
+  it("after final approval the newly found person is in the registry", async () => {
+    const idNumber = makeIdNumber("320402", "19910202", 901);
+    const id = await addNewlyFoundPerson(users.s2, { idNumber, name: "李新", teamId });
+    await submitForm(users.s2, id, FORM, 1);
+    let cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id } });
+    await reviewTask(users.qinglong, { taskId: id, decision: "approve", expectedVersion: cur.version });
+    cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id } });
+    await reviewTask(users.tianning, { taskId: id, decision: "approve", expectedVersion: cur.version });
+    const person = await prisma().person.findUniqueOrThrow({ where: { idNumber } });
+    expect(person.name).toBe("李新");
+    expect(person.status).toBe("REGISTERED_BY_SURVEY");
+  });
+});
