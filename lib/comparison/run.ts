@@ -1,0 +1,199 @@
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { env } from "@/lib/env";
+
+// Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
+// ./sql, executed in order in ONE transaction on a dedicated connection, with session-local
+// temporary tables for the staging. A run that fails or is killed half way leaves the previous
+// results, registry and survey tasks exactly as they were; its run row is then marked FAILED.
+// Runs are serialised by an advisory lock (the diff and the task updates assume one at a time).
+
+export type TSurveyBasis = "hukou" | "residence";
+
+export interface ComparisonProgress {
+  runId: number;
+  step: number;
+  total: number;
+  label: string;
+  /** PostgreSQL backend of the run's connection (lets an operator or a test cancel the run). */
+  backendPid: number;
+}
+
+export interface RunComparisonOptions {
+  /** YYYY-MM-DD: ages and ID birth dates are judged on this date. */
+  asOf: string;
+  basis?: TSurveyBasis;
+  startedBy?: { id: number; login: string } | null;
+  onProgress?: (p: ComparisonProgress) => void;
+  /** Defaults to DATABASE_URL. */
+  databaseUrl?: string;
+}
+
+export interface ComparisonSummary {
+  runId: number;
+  durationMs: number;
+  persons: number;
+  byCategory: Record<string, number>;
+  invalidRows: number;
+  invalidByReason: Record<string, number>;
+  tasks: { created: number; kept: number; settled: number };
+  diff: { NEW: number; GONE: number; CHANGED: number };
+  inputBatchIds: number[];
+}
+
+export const CATEGORIES = ["EXCLUDED", "INFO_ERROR", "DUPLICATE", "NOT_INSURED", "INTERRUPTED", "PARTIAL", "CONFIRMED"] as const;
+export type TCategory = (typeof CATEGORIES)[number];
+
+export const FLAGS = [
+  "deceased", "prisoner", "military", "emigrated", "moved_out", "non_local", "name_mismatch", "gender_mismatch", "birth_mismatch", "no_region",
+  "dup_pension", "dup_medical", "dup_place", "elsewhere_in_province", "elsewhere_out_of_province", "no_pension", "no_medical", "missing_employee_schemes", "interrupted",
+] as const;
+
+export const SCHEMES = ["110", "120", "170", "210", "310", "390", "410", "510"] as const;
+
+const SQL_DIR = path.join(import.meta.dirname, "sql");
+
+/** The steps of a run: one SQL file each, in file-name order. */
+export const STEPS: { file: string; label: string }[] = [
+  { file: "01-functions.sql", label: "functions" },
+  { file: "02-inputs.sql", label: "inputs and ID validity" },
+  { file: "03-population.sql", label: "population and duplicate IDs" },
+  { file: "04-records.sql", label: "enrolment, elsewhere and department records" },
+  { file: "05-scope.sql", label: "scope" },
+  { file: "06-classify.sql", label: "classification" },
+  { file: "07-results.sql", label: "results, counts and diff" },
+  { file: "08-registry.sql", label: "survey tasks and registry" },
+];
+
+const LOCK_KEY = 727275;
+
+function loadSql(file: string): string {
+  return fs.readFileSync(path.join(SQL_DIR, file), "utf8");
+}
+
+function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/** Runs one comparison to the end; throws (after marking the run FAILED) when it fails. */
+export async function runComparison(opts: RunComparisonOptions): Promise<ComparisonSummary> {
+  const basis = opts.basis ?? "hukou";
+  if (!isIsoDate(opts.asOf)) throw new Error(`as-of date must be YYYY-MM-DD, got ${opts.asOf}`);
+  if (basis !== "hukou" && basis !== "residence") throw new Error(`basis must be hukou or residence, got ${basis}`);
+  const city = env().CITY_CODE;
+  const url = opts.databaseUrl ?? env().DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set");
+
+  // The run row is committed first, so that a run in progress (or one that died) is visible.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  client.on("error", () => {});
+  let runId = 0;
+  const started = Date.now();
+  try {
+    const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    runId = (
+      await client.query<{ id: number }>(
+        `INSERT INTO comparison_run (as_of, basis, city_code, status, started_by_id) VALUES ($1, $2, $3, 'RUNNING', $4) RETURNING id`,
+        [opts.asOf, basis, city, opts.startedBy?.id ?? null],
+      )
+    ).rows[0].id;
+    const total = STEPS.length + 1;
+    const progress = (step: number, label: string) => opts.onProgress?.({ runId, step, total, label, backendPid: pid });
+
+    // Temporary tables live in backend-local buffers: give them room before the first one exists.
+    await client.query("SET temp_buffers = '2GB'");
+    await client.query("BEGIN");
+    await client.query("SET LOCAL work_mem = '512MB'");
+    await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    // Runs are serialised by the lock: an older run still RUNNING now is one whose process died.
+    await client.query(
+      `UPDATE comparison_run SET status = 'FAILED', error = 'interrupted', finished_at = now() WHERE status = 'RUNNING' AND id < $1`,
+      [runId],
+    );
+    await client.query(
+      `CREATE TEMP TABLE cmp_param ON COMMIT DROP AS
+       SELECT $1::int AS run_id, $2::date AS as_of, to_char($2::date, 'YYYYMMDD') AS as_of_ymd, $3::text AS basis,
+              $4::text AS city, left($4::text, 2) AS province,
+              (SELECT max(id) FROM comparison_run WHERE status = 'DONE' AND id < $1) AS prev_run_id`,
+      [runId, opts.asOf, basis, city],
+    );
+    for (let i = 0; i < STEPS.length; i++) {
+      progress(i + 1, STEPS[i].label);
+      await client.query(loadSql(STEPS[i].file));
+    }
+    progress(total, "summary");
+    const summary = await summarise(client, runId);
+    const durationMs = Date.now() - started;
+    summary.durationMs = durationMs;
+    await client.query(
+      `UPDATE comparison_run SET status = 'DONE', finished_at = now(), duration_ms = $2, counts = $3, previous_run_id = (SELECT prev_run_id FROM cmp_param)
+        WHERE id = $1`,
+      [runId, durationMs, JSON.stringify(countsJson(summary))],
+    );
+    await client.query(
+      `INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, detail) VALUES ($1, $2, 'comparison.run', 'comparison_run', $3, $4, $5)`,
+      [opts.startedBy?.id ?? null, opts.startedBy?.login ?? null, String(runId), city, JSON.stringify({ asOf: opts.asOf, basis, ...countsJson(summary) })],
+    );
+    await client.query("COMMIT");
+    return summary;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    if (runId) await markFailed(url, runId, e, Date.now() - started);
+    throw e;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function markFailed(url: string, runId: number, e: unknown, durationMs: number): Promise<void> {
+  // A fresh connection: the run's own may be the one that was cancelled or broken.
+  const c = new pg.Client({ connectionString: url });
+  try {
+    await c.connect();
+    await c.query(`UPDATE comparison_run SET status = 'FAILED', finished_at = now(), duration_ms = $2, error = $3 WHERE id = $1`, [
+      runId,
+      durationMs,
+      e instanceof Error ? e.message : String(e),
+    ]);
+  } catch {
+    /* the database is gone: the next run marks this one FAILED */
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+function countsJson(s: ComparisonSummary) {
+  return { persons: s.persons, byCategory: s.byCategory, invalidRows: s.invalidRows, invalidByReason: s.invalidByReason, tasks: s.tasks, diff: s.diff };
+}
+
+async function summarise(client: pg.Client, runId: number): Promise<ComparisonSummary> {
+  const cat = await client.query<{ category: string; n: number }>(`SELECT category, count(*)::int AS n FROM cmp_out GROUP BY category`);
+  const byCategory: Record<string, number> = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
+  for (const r of cat.rows) byCategory[r.category] = r.n;
+  const inv = await client.query<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM comparison_invalid_row WHERE run_id = $1 GROUP BY reason ORDER BY reason`, [runId]);
+  const tasks = await client.query<{ created: number; kept: number; settled: number }>(
+    `SELECT count(*) FILTER (WHERE created_run_id = $1)::int AS created,
+            count(*) FILTER (WHERE created_run_id <> $1 AND updated_run_id = $1 AND state <> 'SETTLED')::int AS kept,
+            count(*) FILTER (WHERE updated_run_id = $1 AND state = 'SETTLED')::int AS settled
+       FROM survey_task WHERE updated_run_id = $1`,
+    [runId],
+  );
+  const diff = await client.query<{ change: "NEW" | "GONE" | "CHANGED"; n: number }>(`SELECT change, count(*)::int AS n FROM comparison_diff WHERE run_id = $1 GROUP BY change`, [runId]);
+  const batches = await client.query<{ ids: number[] }>(`SELECT input_batch_ids AS ids FROM comparison_run WHERE id = $1`, [runId]);
+  return {
+    runId,
+    durationMs: 0,
+    persons: cat.rows.reduce((a, r) => a + r.n, 0),
+    byCategory,
+    invalidRows: inv.rows.reduce((a, r) => a + r.n, 0),
+    invalidByReason: Object.fromEntries(inv.rows.map((r) => [r.reason, r.n])),
+    tasks: tasks.rows[0],
+    diff: { NEW: 0, GONE: 0, CHANGED: 0, ...Object.fromEntries(diff.rows.map((r) => [r.change, r.n])) },
+    inputBatchIds: batches.rows[0].ids,
+  };
+}

@@ -1,0 +1,43 @@
+-- Helper functions of the comparison, created in pg_temp for this session only, so that every rule
+-- lives in lib/comparison/sql. All are single-expression SQL functions: PostgreSQL inlines them.
+
+-- comparison-rules.md §1 "ID number": the first failed check, NULL when valid. Takes the ID as the
+-- importer normalised it (normalise_id: trim, half-width, x→X, 15→18), which is equivalent to
+-- id_invalid_reason(id_raw, as_of) on the raw value: a 15-digit input is 18 characters now with a
+-- computed (so matching) check character; a 15-character input that is not all digits stays 15
+-- characters; every other length is unchanged. Only the last check depends on the run's as-of date.
+CREATE FUNCTION pg_temp.cmp_id_reason(id TEXT, as_of_ymd TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN length(id) NOT IN (15, 18) THEN 'bad_length'
+    WHEN length(id) = 15 OR id !~ '^[0-9]{17}[0-9X]$' THEN 'bad_characters'
+    WHEN id_check_char(substr(id, 1, 17)) <> substr(id, 18, 1) THEN 'bad_checksum'
+    WHEN NOT is_real_ymd(substr(id, 7, 8)) OR substr(id, 7, 8) > as_of_ymd THEN 'bad_birth_date'
+  END
+$$;
+
+-- §1 "Name": trim; full-width → half-width; remove all white space; the middle-dot variants
+-- · • ・ . ． become ·. "White space" is JavaScript's \s set (ASCII white space, NBSP, U+1680,
+-- U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000, U+FEFF); removing it also trims. ． is
+-- half-width "." after half_width(). Choice: every dot variant anywhere in the name becomes ·.
+CREATE FUNCTION pg_temp.cmp_name(s TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+  SELECT translate(
+           regexp_replace(half_width(coalesce(s, '')), '[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+', '', 'g'),
+           '•・.', '···')
+$$;
+
+-- The scheme table of import-formats.md as bits, so that a person's schemes are one integer:
+-- pension 110 120 170 (mask 7), medical 310 390 (mask 24), 210 unemployment, 410 work injury,
+-- 510 maternity. An unknown code is 0 (never active, never missing).
+CREATE FUNCTION pg_temp.cmp_scheme_bit(scheme TEXT) RETURNS INTEGER LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE scheme WHEN '110' THEN 1 WHEN '120' THEN 2 WHEN '170' THEN 4 WHEN '310' THEN 8
+                     WHEN '390' THEN 16 WHEN '210' THEN 32 WHEN '410' THEN 64 WHEN '510' THEN 128 ELSE 0 END
+$$;
+
+-- A scheme mask as the sorted list of codes (results export: "scheme codes, sorted").
+CREATE FUNCTION pg_temp.cmp_scheme_codes(mask INTEGER) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT array_remove(ARRAY[
+    CASE WHEN mask & 1 <> 0 THEN '110' END, CASE WHEN mask & 2 <> 0 THEN '120' END,
+    CASE WHEN mask & 4 <> 0 THEN '170' END, CASE WHEN mask & 32 <> 0 THEN '210' END,
+    CASE WHEN mask & 8 <> 0 THEN '310' END, CASE WHEN mask & 16 <> 0 THEN '390' END,
+    CASE WHEN mask & 64 <> 0 THEN '410' END, CASE WHEN mask & 128 <> 0 THEN '510' END], NULL)
+$$;

@@ -1,0 +1,81 @@
+-- comparison-rules.md §1 and §3: every valid enrolment and elsewhere record as one list, and what
+-- each person's records say.
+
+-- §1 "Same record twice: enrolment rows equal in (ID, scheme, region_code, status) are one record".
+-- Choice: the one record is the first row in import order (as for population duplicates, §0); its
+-- name, employer and benefit are the record's.
+-- §3 "An enrolment record whose region code is outside the city is treated as an elsewhere record";
+-- an empty region code is the importing city (import-formats.md). `is_local` marks the city's own.
+-- §3 a record is active when its status is 1, or for a pension scheme when benefit = yes whatever
+-- the status. Elsewhere records carry no benefit.
+-- §4 dup_place: "every local record counts as one place (the city) and an elsewhere record's place is
+-- its region code".
+CREATE TEMP TABLE cmp_rec ON COMMIT DROP AS
+SELECT id, batch_id, line_no, name, bit, status, is_local, place, has_employer, benefit,
+       status = 1 OR (benefit AND bit & 7 <> 0) AS active
+  FROM (
+    SELECT DISTINCT ON (e.id, e.scheme, e.region, e.status)
+           e.id, e.batch_id, e.line_no, e.name, pg_temp.cmp_scheme_bit(e.scheme) AS bit, e.status,
+           (e.region IS NULL OR starts_with(e.region, p.city)) AS is_local,
+           CASE WHEN e.region IS NULL OR starts_with(e.region, p.city) THEN NULL ELSE e.region END AS place,
+           e.has_employer, e.benefit
+      FROM cmp_enr_all e CROSS JOIN cmp_param p
+     WHERE e.reason IS NULL
+     ORDER BY e.id, e.scheme, e.region, e.status, e.batch_id, e.line_no
+  ) enr
+UNION ALL
+SELECT s.id, s.batch_id, s.line_no, s.name, pg_temp.cmp_scheme_bit(s.scheme), s.status, false, s.region, false, false,
+       s.status = 1
+  FROM cmp_else_all s
+ WHERE s.reason IS NULL;
+ANALYZE cmp_rec;
+
+-- Per person, in one pass over the records (schemes as bit masks, see 01-functions.sql):
+--   has_local          §2 an enrolment record in the city (any status) brings a person into scope
+--   active_mask        §3 active schemes, locally or elsewhere
+--   status2_mask       §3 schemes with a status-2 record (suspended = these minus the active ones)
+--   local_active_mask / else_active_mask   §4 dup_place: active in the city and elsewhere
+--   employer_active    §3 110 or 310 active locally with an employer recorded on that record
+--   receives_benefit   §3 "any local enrolment record with benefit = yes"
+--   else_in_province / else_out_province   §4 an active elsewhere record in / outside the city's province
+--   first_local_key    §7 the first local enrolment record in import order (the name of a person
+--                      not in the population batches)
+CREATE TEMP TABLE cmp_rec_agg ON COMMIT DROP AS
+SELECT r.id,
+       bool_or(r.is_local) AS has_local,
+       bit_or(CASE WHEN r.active THEN r.bit ELSE 0 END) AS active_mask,
+       bit_or(CASE WHEN r.status = 2 THEN r.bit ELSE 0 END) AS status2_mask,
+       bit_or(CASE WHEN r.active AND r.is_local THEN r.bit ELSE 0 END) AS local_active_mask,
+       bit_or(CASE WHEN r.active AND NOT r.is_local THEN r.bit ELSE 0 END) AS else_active_mask,
+       bool_or(r.active AND r.is_local AND r.has_employer AND r.bit IN (1, 8)) AS employer_active,
+       bool_or(r.is_local AND r.benefit) AS receives_benefit,
+       bool_or(r.active AND NOT r.is_local AND left(r.place, 2) = (SELECT province FROM cmp_param)) AS else_in_province,
+       bool_or(r.active AND NOT r.is_local AND left(r.place, 2) <> (SELECT province FROM cmp_param)) AS else_out_province,
+       min(CASE WHEN r.is_local THEN r.batch_id::bigint * 4294967296 + r.line_no END) AS first_local_key
+  FROM cmp_rec r
+ GROUP BY r.id;
+ANALYZE cmp_rec_agg;
+
+-- §4 dup_place, second half: the same scheme active in two or more elsewhere places.
+CREATE TEMP TABLE cmp_else_multi ON COMMIT DROP AS
+SELECT DISTINCT id
+  FROM (SELECT id, bit FROM cmp_rec WHERE active AND NOT is_local AND bit <> 0
+         GROUP BY id, bit HAVING count(DISTINCT place) >= 2) t;
+
+-- §4 name_mismatch: "a local enrolment or elsewhere record (any status) has the same ID but a
+-- different normalised name from the population record" (an out-of-city enrolment record is an
+-- elsewhere record, §3). Department records never raise it.
+CREATE TEMP TABLE cmp_name_mismatch ON COMMIT DROP AS
+SELECT DISTINCT r.id
+  FROM cmp_rec r JOIN cmp_pop p ON p.id = r.id
+ WHERE r.name IS DISTINCT FROM p.name;
+
+-- §3 student, §4 deceased / prisoner / military / emigrated: a department record of that kind.
+CREATE TEMP TABLE cmp_dept ON COMMIT DROP AS
+SELECT id, bool_or(kind = 'deceased') AS deceased, bool_or(kind = 'prisoner') AS prisoner,
+       bool_or(kind = 'military') AS military, bool_or(kind = 'emigrated') AS emigrated,
+       bool_or(kind = 'student') AS student
+  FROM cmp_dept_all
+ WHERE reason IS NULL
+ GROUP BY id;
+ANALYZE cmp_dept;

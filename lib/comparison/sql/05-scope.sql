@@ -1,0 +1,24 @@
+-- comparison-rules.md §2 "Who is in scope". A person is identified by the normalised ID number.
+--  * every person of the population batches whose hukou code starts with the city's code or is
+--    empty (local_pop), and
+--  * every other person with an enrolment record in the city — not in the population batches, or
+--    there with a hukou outside the city: non-local insured (flag non_local).
+-- Choice: an enrolment record of any status brings a person into scope (§2 says "an enrolment
+-- record"; §3's "terminated records count for nothing" is about the facts of persons in scope).
+-- §7 "Persons only in department or elsewhere records are out of scope"; scope is decided by the
+-- hukou code whatever the survey basis.
+CREATE TEMP TABLE cmp_person ON COMMIT DROP AS
+SELECT coalesce(p.id, a.id) AS id,
+       p.id IS NOT NULL AS in_population,
+       NOT (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, (SELECT city FROM cmp_param)))) AS non_local
+  FROM cmp_pop p
+  FULL JOIN cmp_rec_agg a ON a.id = p.id
+ WHERE (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, (SELECT city FROM cmp_param))))
+    OR coalesce(a.has_local, false);
+ANALYZE cmp_person;
+
+-- The city's known communities (§4 no_region: "not a known community"; §7 a residence code outside
+-- the city is not a known community either).
+CREATE TEMP TABLE cmp_community ON COMMIT DROP AS
+SELECT code FROM region WHERE level = 'COMMUNITY' AND starts_with(code, (SELECT city FROM cmp_param));
+ANALYZE cmp_community;

@@ -1,0 +1,131 @@
+-- comparison-rules.md §3 facts, §4 flags, §5 category and missing schemes, in one pass over the
+-- persons in scope. Scheme masks: 110=1 120=2 170=4 310=8 390=16 210=32 410=64 510=128;
+-- pension = 7 (110|120|170), medical = 24 (310|390).
+CREATE TEMP TABLE cmp_out ON COMMIT DROP AS
+WITH facts AS (
+  SELECT c.id, c.non_local, c.in_population,
+         p.name AS pop_name, p.hukou, p.residence, p.status AS pop_status, p.gender, p.birth_date,
+         -- §3 age: whole years completed on the as-of date; the birthday itself counts, and a
+         -- 29 February birthday is reached on 1 March in other years (MMDD '0301' > '0229').
+         (substr(prm.as_of_ymd, 1, 4)::int - substr(c.id, 7, 4)::int
+           - CASE WHEN substr(prm.as_of_ymd, 5, 4) < substr(c.id, 11, 4) THEN 1 ELSE 0 END) AS age,
+         coalesce(a.active_mask, 0) AS active,
+         -- §3 suspended: not active and at least one status-2 record
+         coalesce(a.status2_mask, 0) & ~coalesce(a.active_mask, 0) AS suspended,
+         coalesce(a.local_active_mask, 0) AS local_active,
+         coalesce(a.else_active_mask, 0) AS else_active,
+         coalesce(a.else_in_province, false) AS else_in_province,
+         coalesce(a.else_out_province, false) AS else_out_province,
+         coalesce(d.student, false) AS student,
+         coalesce(d.deceased, false) AS dept_deceased,
+         coalesce(d.prisoner, false) AS prisoner,
+         coalesce(d.military, false) AS military,
+         coalesce(d.emigrated, false) AS emigrated,
+         -- §3 the employee set applies: 110 or 310 active locally with an employer on that record,
+         -- and no pension benefit received
+         coalesce(a.employer_active, false) AND NOT coalesce(a.receives_benefit, false) AS employee,
+         nm.id IS NOT NULL AS name_mismatch,
+         em.id IS NOT NULL AS else_multi,
+         a.first_local_key,
+         -- §3 survey region: the hukou code, or with the residence basis the residence code (the
+         -- hukou code only when the residence code is empty, §7). Non-local persons have none (§5).
+         CASE WHEN c.non_local THEN NULL
+              WHEN prm.basis = 'residence' THEN coalesce(p.residence, p.hukou)
+              ELSE p.hukou END AS survey_code
+    FROM cmp_person c
+    CROSS JOIN cmp_param prm
+    LEFT JOIN cmp_pop p ON p.id = c.id
+    LEFT JOIN cmp_rec_agg a ON a.id = c.id
+    LEFT JOIN cmp_dept d ON d.id = c.id
+    LEFT JOIN cmp_name_mismatch nm ON nm.id = c.id
+    LEFT JOIN cmp_else_multi em ON em.id = c.id
+),
+flagged AS (
+  SELECT f.*,
+         kc.code IS NOT NULL AS known_community,
+         -- §4 flags, one boolean each
+         (coalesce(f.pop_status = 'deceased', false) OR f.dept_deceased) AS f_deceased,
+         coalesce(f.pop_status = 'moved_out', false) AS f_moved_out,
+         -- population gender given and disagreeing with the ID's 17th digit (odd = male = '1')
+         (f.gender IS NOT NULL AND f.gender <> CASE WHEN substr(f.id, 17, 1)::int % 2 = 1 THEN '1' ELSE '2' END) AS f_gender_mismatch,
+         (f.birth_date IS NOT NULL AND to_char(f.birth_date, 'YYYYMMDD') <> substr(f.id, 7, 8)) AS f_birth_mismatch,
+         (NOT f.non_local AND kc.code IS NULL) AS f_no_region,
+         -- two or more of 110, 120, 170 active
+         (f.active & 7) NOT IN (0, 1, 2, 4) AS f_dup_pension,
+         (f.active & 24) = 24 AS f_dup_medical,
+         ((f.local_active & f.else_active) <> 0 OR f.else_multi) AS f_dup_place,
+         -- pension applies when age ≥ 16 and not a student; medical applies to everyone
+         (f.age >= 16 AND NOT f.student AND (f.active & 7) = 0) AS f_no_pension,
+         (f.active & 24) = 0 AS f_no_medical,
+         -- the employee set: 110 (or 120), 310, 210, 410, 510
+         (f.employee AND ((f.active & 3) = 0 OR (f.active & 8) = 0 OR (f.active & 32) = 0
+                          OR (f.active & 64) = 0 OR (f.active & 128) = 0)) AS f_missing_employee,
+         ((f.active & 7) = 0 AND (f.suspended & 7) <> 0) OR ((f.active & 24) = 0 AND (f.suspended & 24) <> 0) AS f_interrupted
+    FROM facts f
+    LEFT JOIN cmp_community kc ON kc.code = f.survey_code
+),
+categorised AS (
+  SELECT g.*,
+         -- §5 the first category that matches, in this order
+         CASE
+           WHEN g.f_deceased OR g.prisoner OR g.military OR g.emigrated OR g.f_moved_out THEN 'EXCLUDED'
+           WHEN g.name_mismatch OR g.f_gender_mismatch OR g.f_birth_mismatch OR g.f_no_region THEN 'INFO_ERROR'
+           WHEN g.f_dup_pension OR g.f_dup_medical OR g.f_dup_place THEN 'DUPLICATE'
+           WHEN g.active = 0 AND g.suspended = 0 THEN 'NOT_INSURED'
+           WHEN g.f_interrupted THEN 'INTERRUPTED'
+           WHEN g.f_no_pension OR g.f_no_medical OR g.f_missing_employee THEN 'PARTIAL'
+           ELSE 'CONFIRMED'
+         END AS category,
+         -- §5 missing schemes: no_pension → 110 with the employee set, else 170; no_medical → 310
+         -- with the employee set, else 390; missing_employee_schemes → each of 110 (an active 120
+         -- counts for it), 310, 210, 410, 510 not active
+         (CASE WHEN g.f_no_pension THEN CASE WHEN g.employee THEN 1 ELSE 4 END ELSE 0 END
+          | CASE WHEN g.f_no_medical THEN CASE WHEN g.employee THEN 8 ELSE 16 END ELSE 0 END
+          | CASE WHEN g.f_missing_employee
+                 THEN CASE WHEN (g.active & 3) = 0 THEN 1 ELSE 0 END | (~g.active & (8 | 32 | 64 | 128))
+                 ELSE 0 END) AS missing_if_not_excluded
+    FROM flagged g
+)
+SELECT x.id,
+       -- §7 the normalised population name; for a person not in the population batches, that of
+       -- their first local enrolment record in import order (filled in below)
+       x.pop_name AS name,
+       x.in_population, x.first_local_key,
+       x.category,
+       -- flags sorted by code (byte order), as exported
+       array_remove(ARRAY[
+         CASE WHEN x.f_birth_mismatch THEN 'birth_mismatch' END,
+         CASE WHEN x.f_deceased THEN 'deceased' END,
+         CASE WHEN x.f_dup_medical THEN 'dup_medical' END,
+         CASE WHEN x.f_dup_pension THEN 'dup_pension' END,
+         CASE WHEN x.f_dup_place THEN 'dup_place' END,
+         CASE WHEN x.else_in_province THEN 'elsewhere_in_province' END,
+         CASE WHEN x.else_out_province THEN 'elsewhere_out_of_province' END,
+         CASE WHEN x.emigrated THEN 'emigrated' END,
+         CASE WHEN x.f_gender_mismatch THEN 'gender_mismatch' END,
+         CASE WHEN x.f_interrupted THEN 'interrupted' END,
+         CASE WHEN x.military THEN 'military' END,
+         CASE WHEN x.f_missing_employee THEN 'missing_employee_schemes' END,
+         CASE WHEN x.f_moved_out THEN 'moved_out' END,
+         CASE WHEN x.name_mismatch THEN 'name_mismatch' END,
+         CASE WHEN x.f_no_medical THEN 'no_medical' END,
+         CASE WHEN x.f_no_pension THEN 'no_pension' END,
+         CASE WHEN x.f_no_region THEN 'no_region' END,
+         CASE WHEN x.non_local THEN 'non_local' END,
+         CASE WHEN x.prisoner THEN 'prisoner' END], NULL) AS flags,
+       -- §5 missing_schemes is empty for EXCLUDED
+       CASE WHEN x.category = 'EXCLUDED' THEN 0 ELSE x.missing_if_not_excluded END AS missing_mask,
+       x.active AS active_mask,
+       -- §5 region_code: the survey region for persons who need a survey and have a known community
+       CASE WHEN x.category NOT IN ('EXCLUDED', 'CONFIRMED') AND x.known_community THEN x.survey_code END AS region_code,
+       -- where the person is counted on the dashboards: their known community, else the city only
+       CASE WHEN x.known_community THEN x.survey_code END AS count_region,
+       x.survey_code, x.hukou, x.non_local, x.age
+  FROM categorised x;
+
+-- §7 names of persons not in the population batches: their first local enrolment record.
+UPDATE cmp_out o SET name = r.name
+  FROM cmp_rec r
+ WHERE NOT o.in_population
+   AND r.id = o.id AND r.batch_id::bigint * 4294967296 + r.line_no = o.first_local_key;
+ANALYZE cmp_out;

@@ -1,0 +1,76 @@
+-- comparison-rules.md §6 survey tasks, and the registry (domain.md "The registry"): what the run
+-- changes outside its own result tables.
+
+-- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED).
+CREATE TEMP TABLE cmp_needs ON COMMIT DROP AS
+SELECT id, category, flags, pg_temp.cmp_scheme_codes(missing_mask) AS missing, region_code
+  FROM cmp_out WHERE category NOT IN ('EXCLUDED', 'CONFIRMED');
+ANALYZE cmp_needs;
+
+-- §6 "unless an open task for that person already exists (then it is kept and its reason updated)".
+-- Open = not yet decided: PENDING, ASSIGNED, DRAFT, SUBMITTED, STREET_APPROVED, RETURNED. Choice:
+-- UNREACHABLE (closed after failed visits), DISTRICT_APPROVED and SETTLED tasks are closed, so a
+-- person who needs a survey again gets a new task. The task keeps its community and its workflow
+-- state; `version` moves on for the survey workflow's optimistic locking.
+UPDATE survey_task t
+   SET reason = n.category, category = n.category, flags = n.flags, missing_schemes = n.missing,
+       updated_run_id = (SELECT run_id FROM cmp_param), version = t.version + 1, updated_at = now()
+  FROM cmp_needs n
+ WHERE t.id_number = n.id
+   AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED');
+
+-- §6 "A task whose person no longer needs a survey is closed as settled by the comparison, not
+-- deleted" (that includes persons gone from scope).
+UPDATE survey_task t
+   SET state = 'SETTLED', closed_at = now(), updated_run_id = (SELECT run_id FROM cmp_param),
+       version = t.version + 1, updated_at = now()
+ WHERE t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED')
+   AND NOT EXISTS (SELECT 1 FROM cmp_needs n WHERE n.id = t.id_number);
+
+-- §6 "For every person who needs a survey, a survey task in the chosen region". Choice: a person
+-- without a known community (no_region, non-local: §5 "no survey region") gets no task; the city
+-- sees them in the run's person list.
+INSERT INTO survey_task (id_number, region_code, state, reason, category, flags, missing_schemes, created_run_id, updated_run_id)
+SELECT n.id, n.region_code, 'PENDING', n.category, n.category, n.flags, n.missing,
+       (SELECT run_id FROM cmp_param), (SELECT run_id FROM cmp_param)
+  FROM cmp_needs n
+ WHERE n.region_code IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = n.id
+                     AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'));
+
+-- The registry: one row per person in scope with basic data from the population record (or the
+-- first local enrolment record's name), the latest result and the registration status:
+-- EXCLUDED → EXCLUDED; needs a survey → NEEDS_SURVEY; CONFIRMED → CONFIRMED_BY_COMPARISON, except
+-- that a person REGISTERED_BY_SURVEY stays so when the run agrees (no survey needed). Choice: basic
+-- data of a person registered by survey is not overwritten (the approved survey is newer).
+-- Codes longer than a region code are not region codes: kept out of the registry's columns.
+INSERT INTO person AS pr (id_number, name, gender, birth_date, ethnicity, hukou_region_code, hukou_address,
+                          residence_region_code, residence_address, phone, survey_region_code, category,
+                          flags, missing_schemes, status, last_run_id)
+SELECT o.id, coalesce(o.name, ''), p.gender, p.birth_date, p.ethnicity,
+       CASE WHEN length(p.hukou) <= 12 THEN p.hukou END, p.hukou_address,
+       CASE WHEN length(p.residence) <= 12 THEN p.residence END, p.residence_address, p.phone,
+       o.count_region, o.category, o.flags, pg_temp.cmp_scheme_codes(o.missing_mask),
+       (CASE o.category WHEN 'EXCLUDED' THEN 'EXCLUDED' WHEN 'CONFIRMED' THEN 'CONFIRMED_BY_COMPARISON'
+                        ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus",
+       (SELECT run_id FROM cmp_param)
+  FROM cmp_out o LEFT JOIN cmp_pop p ON p.id = o.id
+ON CONFLICT (id_number) DO UPDATE SET
+  name = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.name ELSE excluded.name END,
+  gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE excluded.gender END,
+  birth_date = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.birth_date ELSE excluded.birth_date END,
+  ethnicity = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.ethnicity ELSE excluded.ethnicity END,
+  hukou_region_code = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_region_code ELSE excluded.hukou_region_code END,
+  hukou_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_address ELSE excluded.hukou_address END,
+  residence_region_code = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_region_code ELSE excluded.residence_region_code END,
+  residence_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_address ELSE excluded.residence_address END,
+  phone = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.phone ELSE excluded.phone END,
+  survey_region_code = excluded.survey_region_code,
+  category = excluded.category,
+  flags = excluded.flags,
+  missing_schemes = excluded.missing_schemes,
+  status = CASE WHEN excluded.category = 'CONFIRMED' AND pr.status = 'REGISTERED_BY_SURVEY' THEN pr.status
+                ELSE excluded.status END,
+  last_run_id = excluded.last_run_id,
+  version = pr.version + 1,
+  updated_at = now();
