@@ -1,5 +1,8 @@
+import { writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
-import { type Actor, regionWhere } from "@/lib/policy";
+import { maskIdNumber, normaliseIdNumber } from "@/lib/ids/id-number";
+import { type Actor, NotFoundError, regionWhere, requireInScope, requirePermission, taskWhere } from "@/lib/policy";
+import { personRegion, personWhere } from "./scope";
 
 /** Registry persons in the actor's region, counted per registration status. */
 export async function personCountsByStatus(actor: Actor): Promise<Record<string, number>> {
@@ -9,4 +12,141 @@ export async function personCountsByStatus(actor: Actor): Promise<Record<string,
     _count: { _all: true },
   });
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The person page (人员信息) and the registry search. Every read goes through the policy; a person
+// outside the actor's scope answers as not found. Opening a person writes an audit row (domain.md
+// "Confidentiality"): the page shows the full ID number and phone.
+
+export interface PersonHistoryRow {
+  id: number;
+  idNumber: string;
+  field: string;
+  oldValue: string | null;
+  newValue: string | null;
+  reason: string | null;
+  taskId: number | null;
+  changeRequestId: number | null;
+  changedBy: string | null;
+  changedAt: Date;
+}
+
+/** The person in the actor's scope, with the audit row of this view. */
+export async function viewPerson(actor: Actor, idNumber: string) {
+  requirePermission(actor, "person:view");
+  const person = await prisma().person.findUnique({ where: { idNumber } });
+  if (!person) throw new NotFoundError("person");
+  const regionCode = personRegion(person);
+  requireInScope(actor, "person:view", regionCode);
+  await writeAudit(actor, { action: "person.view", entity: "person", entityId: person.idNumber, regionCode });
+  return person;
+}
+
+/** Everything the person page shows: the person (audited), region names, history, tasks, changes. */
+export async function getPersonPage(actor: Actor, idNumber: string) {
+  const person = await viewPerson(actor, idNumber);
+  const db = prisma();
+  const regionCodes = new Set<string>();
+  for (const code of [person.hukouRegionCode, person.residenceRegionCode, person.surveyRegionCode]) {
+    if (code) for (const len of [4, 6, 9, 12]) if (code.length >= len) regionCodes.add(code.slice(0, len));
+  }
+  const [regions, history, tasks, changes] = await Promise.all([
+    db.region.findMany({ where: { code: { in: [...regionCodes] } }, select: { code: true, name: true } }),
+    personHistory(person.idNumber),
+    db.surveyTask.findMany({
+      // The tasks the actor may see (a surveyor: only their team's), by the same rule as the task lists.
+      where: { idNumber: person.idNumber, ...taskWhere(actor, "task:view") },
+      include: { events: { orderBy: { id: "asc" } }, team: { select: { name: true } } },
+      orderBy: { id: "desc" },
+    }),
+    db.changeRequest.findMany({ where: { idNumber: person.idNumber, regionCode: regionWhere(actor, "person:view") }, orderBy: { id: "desc" } }),
+  ]);
+  const userIds = new Set<number>();
+  for (const t of tasks) for (const e of t.events) if (e.actorId) userIds.add(e.actorId);
+  for (const c of changes) if (c.requestedById) userIds.add(c.requestedById);
+  const names = await userNames([...userIds]);
+  const regionName = new Map(regions.map((r) => [r.code, r.name]));
+  /** "天宁区 青龙街道 甲社区" for a region code, from the district down. */
+  const regionPath = (code: string | null) =>
+    code
+      ? [6, 9, 12]
+          .filter((len) => code.length >= len)
+          .map((len) => regionName.get(code.slice(0, len)) ?? code.slice(0, len))
+          .join(" ")
+      : null;
+  return {
+    person,
+    regionCode: personRegion(person),
+    hukouRegion: regionPath(person.hukouRegionCode),
+    residenceRegion: regionPath(person.residenceRegionCode),
+    history,
+    tasks: tasks.map((t) => ({ ...t, events: t.events.map((e) => ({ ...e, actor: e.actorId ? (names.get(e.actorId) ?? null) : null })) })),
+    changes: changes.map((c) => ({ ...c, requestedBy: c.requestedById ? (names.get(c.requestedById) ?? null) : null })),
+  };
+}
+
+async function userNames(ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const users = await prisma().user.findMany({ where: { id: { in: ids } }, select: { id: true, realName: true } });
+  return new Map(users.map((u) => [u.id, u.realName]));
+}
+
+/**
+ * The full history of a person, including the rows written under former ID numbers: an approved ID
+ * change writes its history row under both the old and the new ID (lib/changes/mutations.ts), so
+ * following `idNumber` rows backwards finds every former ID. Called only after the scope check.
+ */
+async function personHistory(idNumber: string): Promise<PersonHistoryRow[]> {
+  const db = prisma();
+  const ids = new Set([idNumber]);
+  for (let depth = 0; depth < 10; depth++) {
+    const links = await db.personHistory.findMany({ where: { idNumber: { in: [...ids] }, field: "idNumber", newValue: { in: [...ids] } }, select: { oldValue: true } });
+    const before = ids.size;
+    for (const l of links) if (l.oldValue) ids.add(l.oldValue);
+    if (ids.size === before) break;
+  }
+  const rows = await db.personHistory.findMany({ where: { idNumber: { in: [...ids] } }, orderBy: [{ changedAt: "desc" }, { id: "desc" }] });
+  // The re-keying row exists under both IDs: show it once.
+  const seen = new Set<string>();
+  const unique = rows.filter((r) => {
+    if (r.field !== "idNumber") return true;
+    const key = `${r.changeRequestId}:${r.oldValue}:${r.newValue}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const names = await userNames([...new Set(unique.map((r) => r.changedById).filter((v): v is number => v !== null))]);
+  return unique.map((r) => ({
+    id: r.id,
+    idNumber: r.idNumber,
+    field: r.field,
+    oldValue: r.oldValue,
+    newValue: r.newValue,
+    reason: r.reason,
+    taskId: r.taskId,
+    changeRequestId: r.changeRequestId,
+    changedBy: r.changedById ? (names.get(r.changedById) ?? null) : null,
+    changedAt: r.changedAt,
+  }));
+}
+
+export interface PersonListRow {
+  idNumber: string;
+  maskedId: string;
+  name: string;
+  status: string;
+  regionCode: string | null;
+}
+
+/** 按身份号码查找: the person with this full ID number in the actor's scope (a list: masked). */
+export async function searchPersons(actor: Actor, query: string): Promise<PersonListRow[]> {
+  const id = normaliseIdNumber(query);
+  if (!/^\d{17}[\dX]$/.test(id)) return [];
+  const rows = await prisma().person.findMany({
+    where: { AND: [{ idNumber: id }, personWhere(actor, "person:view")] },
+    select: { idNumber: true, name: true, status: true, surveyRegionCode: true, hukouRegionCode: true },
+    take: 20,
+  });
+  return rows.map((r) => ({ idNumber: r.idNumber, maskedId: maskIdNumber(r.idNumber), name: r.name, status: r.status, regionCode: personRegion(r) }));
 }
