@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { type Actor, NotAllowedError, NotFoundError, requirePermission, type TPermission } from "@/lib/policy";
@@ -17,36 +18,50 @@ export class DomainError extends Error {
   }
 }
 
+/** Runs an action body and turns expected refusals into catalogue messages (anything else is logged). */
+export async function runAction<T extends object = object>(body: () => Promise<(ActionResult & T) | ActionResult | void>): Promise<ActionResult & Partial<T>> {
+  const t = await getT();
+  try {
+    return ((await body()) ?? { ok: true }) as ActionResult & Partial<T>;
+  } catch (e) {
+    // Next's redirect() and notFound() work by throwing: let them through.
+    unstable_rethrow(e);
+    if (e instanceof DomainError) {
+      const message = t(e.key, e.params);
+      return { ok: false, message, fieldErrors: e.field ? { [e.field]: message } : undefined } as ActionResult & Partial<T>;
+    }
+    if (e instanceof z.ZodError) {
+      const fieldErrors: Record<string, string> = {};
+      for (const issue of e.issues) {
+        const key = String(issue.path[0] ?? "_");
+        fieldErrors[key] ??= issue.message.startsWith("msg:") ? t(issue.message.slice(4) as TMessageKey) : issue.message;
+      }
+      return { ok: false, message: t("survey.fixErrors"), fieldErrors } as ActionResult & Partial<T>;
+    }
+    if (e instanceof NotAllowedError) return { ok: false, message: t("error.forbidden") } as ActionResult & Partial<T>;
+    if (e instanceof NotFoundError) return { ok: false, message: t("error.notFound") } as ActionResult & Partial<T>;
+    console.error(e);
+    return { ok: false, message: t("error.generic") } as ActionResult & Partial<T>;
+  }
+}
+
+/** The signed-in actor for an action, or a NotAllowedError (signed out, disabled). */
+export async function requireActor(): Promise<Actor> {
+  const actor = await currentUser();
+  if (!actor) throw new NotAllowedError("region:view");
+  return actor;
+}
+
 export function authedAction<S extends z.ZodType>(
   permission: TPermission,
   schema: S,
   run: (actor: Actor, input: z.infer<S>) => Promise<ActionResult | void>,
 ): (prev: ActionResult | null, formData: FormData) => Promise<ActionResult> {
-  return async (_prev, formData) => {
-    const t = await getT();
-    const actor = await currentUser();
-    if (!actor) return { ok: false, message: t("error.forbidden") };
-    const parsed = schema.safeParse(Object.fromEntries(formData));
-    if (!parsed.success) {
-      const fieldErrors: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = String(issue.path[0] ?? "_");
-        fieldErrors[key] ??= issue.message.startsWith("msg:") ? t(issue.message.slice(4) as TMessageKey) : issue.message;
-      }
-      return { ok: false, message: Object.values(fieldErrors)[0] ?? t("error.generic"), fieldErrors };
-    }
-    try {
+  return async (_prev, formData) =>
+    runAction(async () => {
+      const actor = await requireActor();
+      const input = schema.parse(Object.fromEntries(formData));
       requirePermission(actor, permission);
-      return (await run(actor, parsed.data)) ?? { ok: true };
-    } catch (e) {
-      if (e instanceof DomainError) {
-        const message = t(e.key, e.params);
-        return { ok: false, message, fieldErrors: e.field ? { [e.field]: message } : undefined };
-      }
-      if (e instanceof NotAllowedError) return { ok: false, message: t("error.forbidden") };
-      if (e instanceof NotFoundError) return { ok: false, message: t("error.notFound") };
-      console.error(e);
-      return { ok: false, message: t("error.generic") };
-    }
-  };
+      return run(actor, input);
+    });
 }

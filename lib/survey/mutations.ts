@@ -5,7 +5,7 @@ import { validateIdNumber } from "@/lib/ids/id-number";
 import { type Actor, NotFoundError, requireInScope, requirePermission, requireTaskAccess, scopePrefix } from "@/lib/policy";
 import { applyTransition, loadTask } from "@/lib/review/transition";
 import { findTransition, MIN_FAILED_VISITS } from "@/lib/review/workflow";
-import { type TNewPerson, type TSurveyForm, ZSurveyForm } from "./schema";
+import { FAILED_OUTCOMES, type TNewPerson, type TSurveyForm, ZSurveyForm } from "./schema";
 
 // Survey work: release to streets, teams, assignment, drafts, submission, visits, unreachable,
 // newly found persons. Each use case is one transaction with its audit row.
@@ -103,10 +103,8 @@ export async function submitForm(actor: Actor, taskId: number, input: unknown, e
   return form;
 }
 
-const FAILED = ["NOBODY_HOME", "REFUSED", "MOVED_AWAY", "NOT_FOUND"] as const;
-
 /** Records a visit that did not complete the form (nobody home, refused, moved away, not found). */
-export async function recordVisit(actor: Actor, taskId: number, outcome: (typeof FAILED)[number], note?: string): Promise<void> {
+export async function recordVisit(actor: Actor, taskId: number, outcome: (typeof FAILED_OUTCOMES)[number], note?: string): Promise<void> {
   await prisma().$transaction(async (tx) => {
     const task = await loadTask(tx, taskId);
     if (!task) throw new NotFoundError("task");

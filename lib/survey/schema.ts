@@ -14,6 +14,8 @@ export const NOT_INSURED_REASONS = ["EMIGRATED", "MILITARY", "PRISON", "MOVED_OU
 export const ELSEWHERE = ["NONE", "IN_PROVINCE", "OUT_OF_PROVINCE"] as const;
 export const DECLARANT = ["SELF", "GUARDIAN", "AGENT"] as const;
 export const VISIT_OUTCOMES = ["COMPLETED", "NOBODY_HOME", "REFUSED", "MOVED_AWAY", "NOT_FOUND"] as const;
+/** Visit outcomes other than completed: recorded, and counted towards closing as unreachable. */
+export const FAILED_OUTCOMES = ["NOBODY_HOME", "REFUSED", "MOVED_AWAY", "NOT_FOUND"] as const;
 
 const optionalText = (max: number) =>
   z

@@ -1,0 +1,132 @@
+import { prisma } from "@/lib/db/client";
+import { maskIdNumber } from "@/lib/ids/id-number";
+import { type Actor, can, NotFoundError, regionWhere, requireInScope, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
+import type { TTaskState } from "@/lib/review/workflow";
+
+// Read side of the survey: progress counts, task lists, one task with everything the form needs.
+// Every query takes the actor's scope (region prefix; team membership for surveyors).
+
+export interface ProgressRow {
+  regionCode: string;
+  regionName: string;
+  counts: Partial<Record<TTaskState | "UNRELEASED", number>>;
+  total: number;
+}
+
+/** Task counts per state for each child region of `regionCode` (street/community), scoped. */
+export async function taskProgress(actor: Actor, regionCode: string): Promise<ProgressRow[]> {
+  requireInScope(actor, "task:view", regionCode);
+  const childLength = regionCode.length === 4 ? 6 : regionCode.length === 6 ? 9 : 12;
+  const rows = await prisma().$queryRaw<{ child: string; state: string; released: boolean; n: bigint }[]>`
+    SELECT left(region_code, ${childLength}) AS child, state::text AS state, released_at IS NOT NULL AS released, count(*) AS n
+    FROM survey_task WHERE region_code LIKE ${regionCode + "%"} AND state <> 'SETTLED'
+    GROUP BY 1, 2, 3`;
+  const regions = await prisma().region.findMany({ where: { parentCode: regionCode }, orderBy: { code: "asc" } });
+  const byChild = new Map<string, ProgressRow>(regions.map((r) => [r.code, { regionCode: r.code, regionName: r.name, counts: {}, total: 0 }]));
+  for (const r of rows) {
+    const row = byChild.get(r.child) ?? { regionCode: r.child, regionName: r.child, counts: {}, total: 0 };
+    const n = Number(r.n);
+    row.counts[r.state as TTaskState] = (row.counts[r.state as TTaskState] ?? 0) + n;
+    if (r.state === "PENDING" && !r.released) row.counts.UNRELEASED = (row.counts.UNRELEASED ?? 0) + n;
+    row.total += n;
+    byChild.set(r.child, row);
+  }
+  return [...byChild.values()];
+}
+
+export interface TaskListItem {
+  id: number;
+  idMasked: string;
+  name: string;
+  address: string | null;
+  regionCode: string;
+  state: TTaskState;
+  reason: string;
+  category: string;
+  released: boolean;
+  teamName: string | null;
+  newlyFound: boolean;
+  version: number;
+}
+
+/** Tasks in the actor's scope, ordered for walking: by community, then address. */
+export async function listTasks(actor: Actor, filter: { permission?: TPermission; regionCode?: string; states?: TTaskState[]; limit?: number } = {}): Promise<TaskListItem[]> {
+  const permission = filter.permission ?? "task:view";
+  const where = taskWhere(actor, permission);
+  if (filter.regionCode) requireInScope(actor, permission, filter.regionCode);
+  const tasks = await prisma().surveyTask.findMany({
+    where: { ...where, ...(filter.regionCode ? { regionCode: { startsWith: filter.regionCode } } : {}), ...(filter.states ? { state: { in: filter.states } } : { state: { not: "SETTLED" } }) },
+    include: { team: { select: { name: true } }, form: { select: { data: true } } },
+    orderBy: [{ regionCode: "asc" }, { id: "asc" }],
+    take: filter.limit ?? 500,
+  });
+  const people = await prisma().person.findMany({ where: { idNumber: { in: tasks.map((t) => t.idNumber) } }, select: { idNumber: true, name: true, hukouAddress: true, residenceAddress: true } });
+  const byId = new Map(people.map((p) => [p.idNumber, p]));
+  const items = tasks.map((t) => {
+    const p = byId.get(t.idNumber);
+    const newPerson = (t.form?.data as { newPerson?: { name: string; hukouAddress: string | null } } | null)?.newPerson;
+    return {
+      id: t.id,
+      idMasked: maskIdNumber(t.idNumber),
+      name: p?.name ?? newPerson?.name ?? "",
+      address: p?.residenceAddress ?? p?.hukouAddress ?? newPerson?.hukouAddress ?? null,
+      regionCode: t.regionCode,
+      state: t.state as TTaskState,
+      reason: t.reason,
+      category: t.category,
+      released: t.releasedAt !== null,
+      teamName: t.team?.name ?? null,
+      newlyFound: t.newlyFound,
+      version: t.version,
+    };
+  });
+  return items.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || (a.address ?? "").localeCompare(b.address ?? "", "zh-CN") || a.id - b.id);
+}
+
+/** One task with the registry data, the form, visits and the transition trail. */
+export async function getTaskDetail(actor: Actor, taskId: number, permission: TPermission = "task:view") {
+  const task = await prisma().surveyTask.findUnique({
+    where: { id: taskId },
+    include: { team: true, form: true, visits: { orderBy: { visitedAt: "asc" } }, events: { orderBy: { id: "asc" } } },
+  });
+  if (!task) throw new NotFoundError("task");
+  requireTaskAccess(actor, permission, { regionCode: task.regionCode, memberIds: task.team?.memberIds ?? null });
+  const [person, region, actors, enrolment] = await Promise.all([
+    prisma().person.findUnique({ where: { idNumber: task.idNumber } }),
+    prisma().region.findUnique({ where: { code: task.regionCode } }),
+    prisma().user.findMany({ where: { id: { in: [...new Set([...task.events.map((e) => e.actorId), ...task.visits.map((v) => v.visitedById), ...(task.team?.memberIds ?? [])].filter((x): x is number => x !== null))] } }, select: { id: true, realName: true } }),
+    currentEnrolment(task.idNumber),
+  ]);
+  return { task, person, region, names: new Map(actors.map((a) => [a.id, a.realName])), enrolment };
+}
+
+/** Current enrolment records of a person from the active enrolment batches (for the pre-filled form). */
+export async function currentEnrolment(idNumber: string) {
+  return prisma().$queryRaw<{ scheme: string; status: number; region_code: string | null; employer: string | null; start_date: Date | null }[]>`
+    SELECT DISTINCT e.scheme, e.status, e.region_code, e.employer, e.start_date
+    FROM enrolment_record e JOIN import_batch b ON b.id = e.batch_id AND b.status = 'ACTIVE'
+    WHERE e.id_number = ${idNumber}
+    ORDER BY e.scheme, e.status`;
+}
+
+/** Teams of the communities in the actor's scope. */
+export async function listTeams(actor: Actor, permission: TPermission = "task:assign-community") {
+  return prisma().surveyTeam.findMany({ where: { communityCode: regionWhere(actor, permission) }, orderBy: [{ communityCode: "asc" }, { id: "asc" }] });
+}
+
+/** Active surveyors in the actor's scope (for forming teams). */
+export async function listSurveyors(actor: Actor) {
+  return prisma().user.findMany({ where: { role: "COMMUNITY_SURVEYOR", active: true, regionCode: { startsWith: scopePrefix(actor, "task:assign-community") } }, select: { id: true, realName: true, regionCode: true }, orderBy: [{ regionCode: "asc" }, { id: "asc" }] });
+}
+
+/** The teams a surveyor belongs to. */
+export async function myTeams(actor: Actor) {
+  return prisma().surveyTeam.findMany({ where: { communityCode: regionWhere(actor, "survey:fill"), ...(actor.role === "COMMUNITY_SURVEYOR" ? { memberIds: { has: actor.id } } : {}) }, orderBy: { id: "asc" } });
+}
+
+/** What awaits this actor's review: submitted forms (street) or street-approved ones (district). */
+export async function reviewQueue(actor: Actor): Promise<TaskListItem[]> {
+  if (can(actor, "review:initial")) return listTasks(actor, { permission: "review:initial", states: ["SUBMITTED"] });
+  if (can(actor, "review:final")) return listTasks(actor, { permission: "review:final", states: ["STREET_APPROVED"] });
+  return [];
+}
