@@ -1,3 +1,4 @@
+import { compareCommand, exportResultsCommand, generateCommand } from "@/lib/comparison/cli";
 import { runImportCommand } from "@/lib/import/cli";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 
@@ -10,6 +11,19 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  compare: {
+    help: "run a comparison: --as-of YYYY-MM-DD [--basis hukou|residence]; prints the run id and counts per category",
+    run: async (flags) => compareCommand(flags),
+  },
+  generate: {
+    help: "write a synthetic city in the import formats (+ expected-results.csv): --persons N --out DIR [--seed S] [--as-of YYYY-MM-DD]",
+    needsDatabase: false,
+    run: async (flags) => generateCommand(flags),
+  },
+  "export-results": {
+    help: "write a run's results export (UTF-8 CSV with BOM): --run <id|latest> --out <file.csv>",
+    run: async (flags) => exportResultsCommand(flags),
+  },
   import: {
     help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
     run: async (flags) => runImportCommand(flags),

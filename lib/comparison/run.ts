@@ -52,7 +52,8 @@ export const FLAGS = [
 
 export const SCHEMES = ["110", "120", "170", "210", "310", "390", "410", "510"] as const;
 
-const SQL_DIR = path.join(import.meta.dirname, "sql");
+// Found next to this file, or from the working directory when bundled by Next.
+const SQL_DIRS = [path.join(import.meta.dirname ?? "", "sql"), path.join(process.cwd(), "lib/comparison/sql")];
 
 /** The steps of a run: one SQL file each, in file-name order. */
 export const STEPS: { file: string; label: string }[] = [
@@ -69,7 +70,9 @@ export const STEPS: { file: string; label: string }[] = [
 const LOCK_KEY = 727275;
 
 function loadSql(file: string): string {
-  return fs.readFileSync(path.join(SQL_DIR, file), "utf8");
+  const dir = SQL_DIRS.find((d) => fs.existsSync(path.join(d, file)));
+  if (!dir) throw new Error(`lib/comparison/sql/${file} not found`);
+  return fs.readFileSync(path.join(dir, file), "utf8");
 }
 
 function isIsoDate(s: string): boolean {
