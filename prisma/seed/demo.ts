@@ -68,8 +68,9 @@ export function demoAccounts(regions: RegionRow[]): DemoAccount[] {
     { login: "hongmei", realName: "红梅街道 孙伟", role: "STREET_CLERK", regionCode: "320402004" },
     { login: "wuxing", realName: "五星街道 吴静", role: "STREET_CLERK", regionCode: "320404001" },
     { login: "surveyor1", realName: "调查员 张洋", role: "COMMUNITY_SURVEYOR", regionCode: communitiesOf("320402002")[0] },
-    { login: "surveyor2", realName: "调查员 徐艳", role: "COMMUNITY_SURVEYOR", regionCode: communitiesOf("320402002")[1] },
+    { login: "surveyor2", realName: "调查员 徐艳", role: "COMMUNITY_SURVEYOR", regionCode: communitiesOf("320402002")[0] },
     { login: "surveyor3", realName: "调查员 马超", role: "COMMUNITY_SURVEYOR", regionCode: communitiesOf("320404001")[0] },
+    { login: "surveyor4", realName: "调查员 胡桂英", role: "COMMUNITY_SURVEYOR", regionCode: communitiesOf("320404001")[0] },
   ];
 }
 
@@ -102,6 +103,7 @@ export async function seedDemo(databaseUrl: string, opts: { persons?: number } =
        SELECT *, CASE WHEN s = 'NEEDS_SURVEY' THEN h END FROM unnest($1::char(18)[], $2::text[], $3::char(1)[], $4::date[], $5::varchar[], $6::text[], $7::text[], $8::"RegistrationStatus"[]) AS t(i, n, g, b, h, a, p, s)`,
       [persons.map((p) => p.id), persons.map((p) => p.name), persons.map((p) => p.gender), persons.map((p) => p.birth), persons.map((p) => p.region), persons.map((p) => p.address), persons.map((p) => p.phone), persons.map((p) => p.status)],
     );
+    await seedSurveyTasks(client, accounts);
     await client.query("COMMIT");
     return accounts;
   } catch (e) {
@@ -112,6 +114,48 @@ export async function seedDemo(databaseUrl: string, opts: { persons?: number } =
   }
 }
 
+const DEMO_CATEGORIES = [
+  ["NOT_INSURED", "未参保：无任何险种参保记录", ["no_pension", "no_medical"], ["170", "390"]],
+  ["PARTIAL", "未参全：缺少医疗保险", ["no_medical"], ["390"]],
+  ["INTERRUPTED", "中断参保：养老保险暂停缴费", ["interrupted"], ["170"]],
+  ["INFO_ERROR", "信息不准：姓名与户籍不一致", ["name_mismatch"], []],
+  ["DUPLICATE", "重复参保：职工医保与居民医保同时参保", ["dup_medical"], []],
+] as const;
+
+/**
+ * Survey tasks for the demo persons who need a survey: published to the districts; the first
+ * community of each demo street clerk's street released, and the demo surveyors' community assigned
+ * to a team of two, so that every page has work to show. (A real city gets them from a comparison.)
+ */
+async function seedSurveyTasks(client: pg.Client, accounts: DemoAccount[]): Promise<void> {
+  const ids = new Map<string, number>();
+  const { rows: users } = await client.query<{ id: number; login: string }>("SELECT id, login FROM app_user");
+  for (const u of users) ids.set(u.login, u.id);
+  const teams: [string, string, string, string][] = [
+    [accounts.find((a) => a.login === "surveyor1")!.regionCode!, "第一调查组", "surveyor1", "surveyor2"],
+    [accounts.find((a) => a.login === "surveyor3")!.regionCode!, "第一调查组", "surveyor3", "surveyor4"],
+  ];
+  const teamOf = new Map<string, number>();
+  for (const [community, name, a, b] of teams) {
+    const { rows } = await client.query<{ id: number }>(`INSERT INTO survey_team (community_code, name, member_ids) VALUES ($1, $2, $3) RETURNING id`, [community, name, [ids.get(a), ids.get(b)]]);
+    teamOf.set(community, rows[0].id);
+  }
+  const { rows: persons } = await client.query<{ id_number: string; hukou_region_code: string }>(`SELECT id_number, hukou_region_code FROM person WHERE status = 'NEEDS_SURVEY' ORDER BY id_number`);
+  const released = new Set(["320402002", "320402004", "320404001"]);
+  let i = 0;
+  for (const p of persons) {
+    const [category, reason, flags, missing] = DEMO_CATEGORIES[i++ % DEMO_CATEGORIES.length];
+    const team = teamOf.get(p.hukou_region_code);
+    const isReleased = released.has(p.hukou_region_code.slice(0, 9));
+    await client.query(
+      `INSERT INTO survey_task (id_number, region_code, state, reason, category, flags, missing_schemes, released_at, team_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [p.id_number, p.hukou_region_code, team ? "ASSIGNED" : "PENDING", reason, category, flags, missing, isReleased ? new Date() : null, team ?? null],
+    );
+    await client.query(`UPDATE person SET category = $2, flags = $3, missing_schemes = $4 WHERE id_number = $1`, [p.id_number, category, flags, missing]);
+  }
+}
+
 function demoPersons(regions: RegionRow[], count: number) {
   const rand = prng(11643);
   const communities = regions.filter((r) => r.level === "COMMUNITY");
@@ -119,8 +163,10 @@ function demoPersons(regions: RegionRow[], count: number) {
   const seen = new Set<string>();
   const out: { id: string; name: string; gender: string; birth: string; region: string; address: string; phone: string; status: string }[] = [];
   let seq = 0;
+  const demoCommunities = [communities.find((c) => c.parentCode === "320402002")!, communities.find((c) => c.parentCode === "320404001")!];
   while (out.length < count) {
-    const region = communities[Math.floor(rand() * communities.length)];
+    // The demo surveyors' two communities get a fuller list than the rest.
+    const region = out.length < 48 ? demoCommunities[out.length % 2] : communities[Math.floor(rand() * communities.length)];
     const y = 1940 + Math.floor(rand() * 80);
     const m = 1 + Math.floor(rand() * 12);
     const d = 1 + Math.floor(rand() * 28);
@@ -137,7 +183,7 @@ function demoPersons(regions: RegionRow[], count: number) {
       region: region.code,
       address: `${region.name}${1 + Math.floor(rand() * 60)}幢${1 + Math.floor(rand() * 6)}0${1 + Math.floor(rand() * 4)}室`,
       phone: `1${[3, 5, 8, 9][Math.floor(rand() * 4)]}${String(Math.floor(rand() * 1e9)).padStart(9, "0")}`,
-      status: statuses[Math.floor(rand() * statuses.length)],
+      status: out.length < 48 && out.length % 3 !== 2 ? "NEEDS_SURVEY" : statuses[Math.floor(rand() * statuses.length)],
     });
   }
   return out;

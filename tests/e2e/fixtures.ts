@@ -10,3 +10,15 @@ export async function signIn(page: Page, login: string, password = DEMO_PASSWORD
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
+
+/** Reads the e2e database (tests/run.ts passes its URL) to pick fixtures by what they are. */
+export async function query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
