@@ -81,7 +81,9 @@ async function main() {
       const templateUrl = await createDatabase(server.url, template);
       await migrate(templateUrl);
       const report = path.join(outDir, "vitest.json");
-      const filters = [...(only.has("unit") ? ["tests/unit"] : []), ...(only.has("integration") ? ["tests/integration"] : [])];
+      // Files named after `--` narrow the run; otherwise the chosen folders run whole.
+      const named = extraArgs.some((a) => !a.startsWith("-"));
+      const filters = named ? [] : [...(only.has("unit") ? ["tests/unit"] : []), ...(only.has("integration") ? ["tests/integration"] : [])];
       await run(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "tests/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...filters, ...extraArgs], {
         TEST_TEMPLATE_URL: templateUrl,
         DATABASE_URL: templateUrl,

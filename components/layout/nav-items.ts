@@ -12,8 +12,8 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "nav.home", permission: null, href: "/" },
   { key: "nav.imports", permission: "import:run" },
   { key: "nav.comparisons", permission: "comparison:view" },
-  { key: "nav.tasks", permission: "task:assign-street", href: "/tasks" },
-  { key: "nav.tasks", permission: "task:assign-community", href: "/tasks" },
+  // Survey progress and assignment: city (read-only progress), district (release), street (assign).
+  { key: "nav.tasks", permission: "stats:view", href: "/tasks" },
   { key: "nav.survey", permission: "survey:fill", href: "/survey" },
   { key: "nav.review", permission: "review:initial", href: "/review" },
   { key: "nav.review", permission: "review:final", href: "/review" },
