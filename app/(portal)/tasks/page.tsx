@@ -4,7 +4,7 @@ import { ActionForm } from "@/components/ui/action-form";
 import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
-import { roleHas } from "@/lib/policy";
+import { guarded, roleHas } from "@/lib/policy";
 import type { TTaskState } from "@/lib/review/workflow";
 import { assignAction, createTeamAction, releaseAction, reopenAction } from "@/lib/survey/actions";
 import { listSurveyors, listTasks, listTeams, taskProgress } from "@/lib/survey/queries";
@@ -12,13 +12,17 @@ import { listSurveyors, listTasks, listTeams, taskProgress } from "@/lib/survey/
 const COLUMNS: (TTaskState | "UNRELEASED")[] = ["PENDING", "UNRELEASED", "ASSIGNED", "DRAFT", "SUBMITTED", "STREET_APPROVED", "DISTRICT_APPROVED", "RETURNED", "UNREACHABLE"];
 const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
 
-export default async function TasksPage() {
+export default async function TasksPage({ searchParams }: { searchParams: Promise<{ region?: string }> }) {
   const user = await requireUser();
   const t = await getT();
   if (!roleHas(user.role, "task:view") || !user.regionCode || user.role === "COMMUNITY_SURVEYOR") return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
-  const district = roleHas(user.role, "task:assign-street");
+  // Drill down: a region below the user's own (district → street → community), checked by the policy.
+  const region = (await searchParams).region ?? user.regionCode;
+  const scoped = await guarded(taskProgress(user, region));
+  if (!scoped.ok) return <MessagePage title={t(scoped.refusal)} back={t("error.back")} />;
+  const progress = scoped.value;
+  const district = roleHas(user.role, "task:assign-street") && region.length === 6;
   const street = roleHas(user.role, "task:assign-community");
-  const progress = await taskProgress(user, user.regionCode);
   const [teams, surveyors, unreachable, tasks] = await Promise.all([
     street ? listTeams(user) : Promise.resolve([]),
     street ? listSurveyors(user) : Promise.resolve([]),
@@ -48,7 +52,15 @@ export default async function TasksPage() {
             <tbody>
               {progress.map((row) => (
                 <tr key={row.regionCode} className="border-t border-slate-100" data-testid={`progress-${row.regionCode}`}>
-                  <td className="whitespace-nowrap px-3 py-2">{row.regionName}</td>
+                  <td className="whitespace-nowrap px-3 py-2">
+                    {row.regionCode.length < 12 ? (
+                      <Link href={`/tasks?region=${row.regionCode}`} className="text-blue-700 hover:underline">
+                        {row.regionName}
+                      </Link>
+                    ) : (
+                      row.regionName
+                    )}
+                  </td>
                   {COLUMNS.map((c) => (
                     <td key={c} className="px-2 py-2 text-right tabular-nums">
                       {row.counts[c] ?? 0}
