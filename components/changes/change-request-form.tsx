@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState } from "react";
+import { startTransition, useActionState, useEffect, useRef } from "react";
 import type { ActionResult } from "@/lib/auth/action";
 
 // 变更登记 request form on the person page: each field shows the registry's current value; only
@@ -26,11 +26,22 @@ export function ChangeRequestForm({
   fields: ChangeFieldSpec[];
   labels: { current: string; proposed: string; evidence: string; submit: string; sensitive: string; hint: string };
 }) {
-  const [state, formAction, pending] = useActionState(action, null);
+  const [state, dispatch, pending] = useActionState(action, null);
+  const formRef = useRef<HTMLFormElement>(null);
+  // Submitting through onSubmit (not the form's action prop) keeps what was typed when the server
+  // refuses it; the form is cleared only once the request was filed.
+  useEffect(() => {
+    if (state?.ok) formRef.current?.reset();
+  }, [state]);
+  const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const data = new FormData(e.currentTarget);
+    startTransition(() => dispatch(data));
+  };
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const input = "w-full rounded border border-slate-300 px-2 py-1.5 text-sm";
   return (
-    <form action={formAction} className="space-y-3" data-testid="change-request-form">
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-3" data-testid="change-request-form">
       <input type="hidden" name="personId" value={personId} />
       <p className="text-sm text-slate-600">{labels.hint}</p>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
@@ -56,7 +67,7 @@ export function ChangeRequestForm({
               <input name={f.name} type={f.kind} className={input} placeholder={labels.proposed} aria-label={`${labels.proposed} ${f.label}`} />
             )}
             {errors[f.name] && (
-              <span className="text-xs text-red-600" aria-live="polite">
+              <span className="text-xs text-red-600" aria-live="polite" data-testid={`change-error-${f.name}`}>
                 {errors[f.name]}
               </span>
             )}
@@ -66,7 +77,11 @@ export function ChangeRequestForm({
       <label className="block text-sm">
         <span className="font-medium">{labels.evidence}</span>
         <textarea name="evidence" rows={2} className={input} />
-        {errors.evidence && <span className="text-xs text-red-600">{errors.evidence}</span>}
+        {errors.evidence && (
+          <span className="text-xs text-red-600" aria-live="polite" data-testid="change-error-evidence">
+            {errors.evidence}
+          </span>
+        )}
       </label>
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" disabled={pending} className="rounded bg-blue-700 px-3 py-1.5 text-sm text-white hover:bg-blue-800 disabled:opacity-60">

@@ -145,8 +145,8 @@ export default async function PersonPage({ params }: { params: Promise<{ idNumbe
             })}
           />
           {canRequest && (
-            <details className="rounded border border-slate-200 p-3" open={changes.length === 0}>
-              <summary className="cursor-pointer text-sm font-medium text-blue-800">{t("change.request")}</summary>
+            <div className="rounded border border-slate-200 p-3">
+              <h3 className="text-sm font-medium text-blue-800">{t("change.request")}</h3>
               <div className="mt-3">
                 <ChangeRequestForm
                   action={requestChangeAction}
@@ -155,7 +155,7 @@ export default async function PersonPage({ params }: { params: Promise<{ idNumbe
                   labels={{ current: t("change.current"), proposed: t("change.proposed"), evidence: t("change.evidence"), submit: t("change.request"), sensitive: t("change.sensitive"), hint: t("change.hint") }}
                 />
               </div>
-            </details>
+            </div>
           )}
         </div>
       </Section>

@@ -1,0 +1,120 @@
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { query, signIn } from "./fixtures";
+
+// Printing the pre-filled registration form, and a sensitive change request (变更登记) through the
+// street's initial review and the district's approval into the registry (demo accounts and data).
+
+async function desktop(browser: Browser): Promise<Page> {
+  return (await browser.newContext({ locale: "zh-CN" })).newPage();
+}
+
+test("a street clerk prints a person's pre-filled form as an A4 PDF; another street cannot", async ({ browser }) => {
+  const [task] = await query<{ id: number; name: string; id_number: string }>(
+    `SELECT t.id, p.name, p.id_number FROM survey_task t JOIN person p ON p.id_number = t.id_number
+     WHERE t.region_code = '320402002001' AND t.state IN ('PENDING', 'ASSIGNED') AND NOT t.newly_found ORDER BY t.id DESC LIMIT 1`,
+  );
+  expect(task).toBeTruthy();
+  const page = await desktop(browser);
+  await signIn(page, "qinglong");
+  await page.goto(`/print/task/${task.id}`);
+  await expect(page.getByTestId("print-name")).toHaveText(task.name);
+  await expect(page.getByTestId("print-form")).toContainText(task.id_number);
+  await expect(page.getByTestId("print-form")).toContainText("本人/监护人/指定代理人签名");
+  await expect(page.getByTestId("print-form")).toContainText("调查人签名");
+  await expect(page.getByTestId("print-form")).toContainText("信息录入人签名");
+  await expect(page.getByTestId("print-form")).toContainText("无力缴费");
+  const pdf = await page.pdf({ format: "A4", printBackground: true });
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  expect(pdf.length).toBeGreaterThan(5_000);
+  const audit = await query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'print.form' AND entity_id = $1`, [String(task.id)]);
+  expect(Number(audit[0].n)).toBeGreaterThanOrEqual(1);
+
+  // The community's summary sheet lists the person, one row each.
+  await page.goto("/print/community/320402002001/summary");
+  await expect(page.getByTestId("print-summary")).toContainText("全民参保登记个人信息汇总表");
+  await expect(page.getByTestId("summary-row").filter({ hasText: task.id_number })).toHaveCount(1);
+
+  const other = await desktop(browser);
+  await signIn(other, "hongmei");
+  await other.goto(`/print/task/${task.id}`);
+  await expect(other.getByTestId("refusal")).toBeVisible();
+  await expect(other.locator("body")).not.toContainText(task.name);
+});
+
+test("street clerk requests a sensitive change, the street and then the district approve, the registry shows it", async ({ browser }) => {
+  // A person of 青龙街道 with no survey task and no change request yet (other specs leave them alone).
+  const [person] = await query<{ id_number: string; name: string }>(
+    `SELECT p.id_number, p.name FROM person p
+     WHERE coalesce(p.survey_region_code, p.hukou_region_code) LIKE '320402002%'
+       AND NOT EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = p.id_number)
+       AND NOT EXISTS (SELECT 1 FROM change_request c WHERE c.id_number = p.id_number)
+     ORDER BY p.id_number LIMIT 1`,
+  );
+  expect(person).toBeTruthy();
+  const clerk = await desktop(browser);
+  await signIn(clerk, "qinglong");
+
+  // The registry search lists the person masked; opening them shows the full data.
+  await clerk.goto(`/registry?q=${person.id_number}`);
+  const results = clerk.getByTestId("registry-results");
+  await expect(results).toContainText(`${person.id_number.slice(0, 6)}********${person.id_number.slice(-4)}`);
+  await expect(results).not.toContainText(person.id_number);
+  await results.getByRole("link", { name: person.name }).click();
+  await expect(clerk.getByTestId("person-name")).toHaveText(person.name);
+  await expect(clerk.getByTestId("person-id")).toHaveText(person.id_number);
+  await expect(clerk.getByTestId("person-status")).not.toBeEmpty();
+  const views = await query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'person.view' AND entity_id = $1`, [person.id_number]);
+  expect(Number(views[0].n)).toBeGreaterThanOrEqual(1);
+
+  // The request: birth date and hukou type (both sensitive), with its evidence.
+  const form = clerk.getByTestId("change-request-form");
+  await form.locator('input[name="birthDate"]').fill("1985-06-15");
+  await form.locator('select[name="hukouType"]').selectOption("RESIDENT");
+  await form.getByRole("button", { name: "申请变更" }).click();
+  await expect(form.getByTestId("change-error-evidence")).toHaveText("须说明证明材料");
+  await form.locator('textarea[name="evidence"]').fill("派出所出具的户籍证明");
+  await form.getByRole("button", { name: "申请变更" }).click();
+  await expect(clerk.getByTestId("change-request-result")).toHaveText("变更申请已提交");
+  const [request] = await query<{ id: number; state: string; sensitive: boolean }>(`SELECT id, state, sensitive FROM change_request WHERE id_number = $1`, [person.id_number]);
+  expect(request).toMatchObject({ state: "SUBMITTED", sensitive: true });
+
+  // 街道初审 on the list of changes.
+  await clerk.goto("/changes");
+  const card = clerk.getByTestId("changes-pending").getByTestId(`change-${request.id}`);
+  await expect(card).toContainText("1985-06-15");
+  await expect(card).toContainText("居民户口");
+  await card.getByRole("button", { name: "审核" }).click();
+  // Decided: the request leaves the clerk's queue and shows its new state among the recent ones.
+  await expect(clerk.getByTestId("changes-recent").getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("待区审定");
+  await expect(clerk.getByTestId("changes-pending").getByTestId(`change-${request.id}`)).toHaveCount(0);
+
+  // 区审批.
+  const district = await desktop(browser);
+  await signIn(district, "tianning");
+  await district.goto("/changes");
+  const districtCard = district.getByTestId("changes-pending").getByTestId(`change-${request.id}`);
+  await expect(districtCard).toContainText("派出所出具的户籍证明");
+  await districtCard.getByRole("button", { name: "审核" }).click();
+  await expect(district.getByTestId("changes-recent").getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("已生效");
+
+  // The person page shows the new values and the history.
+  await clerk.goto(`/registry/${person.id_number}`);
+  await expect(clerk.getByTestId("person-birth-date")).toHaveText("1985-06-15");
+  await expect(clerk.getByTestId("person-hukou-type")).toHaveText("居民户口");
+  const history = clerk.getByTestId("history-table");
+  await expect(history.locator("tr", { hasText: "出生日期" })).toContainText("1985-06-15");
+  await expect(history.locator("tr", { hasText: "户口性质" })).toContainText("居民户口");
+  await expect(history).toContainText("天宁区 李娜");
+  await expect(clerk.getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("已生效");
+});
+
+test("a person of another street is not found for a street clerk", async ({ browser }) => {
+  const [person] = await query<{ id_number: string; name: string }>(
+    `SELECT id_number, name FROM person WHERE coalesce(survey_region_code, hukou_region_code) LIKE '320402004%' ORDER BY id_number LIMIT 1`,
+  );
+  const page = await desktop(browser);
+  await signIn(page, "qinglong");
+  await page.goto(`/registry/${person.id_number}`);
+  await expect(page.getByTestId("refusal")).toContainText("未找到该内容，或您无权查看。");
+  await expect(page.locator("body")).not.toContainText(person.name);
+});
