@@ -90,7 +90,7 @@ export const ZNewPerson = z.object({
   name: z.string().trim().min(1, "msg:survey.err.required").max(40),
   hukouAddress: optionalText(200),
 });
-export type TNewPerson = z.infer<typeof ZNewPerson>;
+export type TNewPerson = z.input<typeof ZNewPerson>;
 
 /** Turns zod issues into { field: catalogue key } (the first issue of each field). */
 export function fieldErrorKeys(error: z.ZodError): Record<string, string> {
