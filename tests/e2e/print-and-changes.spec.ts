@@ -16,6 +16,11 @@ async function signIn(page: Page, login: string): Promise<void> {
   }
 }
 
+/** Pages in a PDF that Chromium wrote (its page objects are not compressed). */
+function pdfPages(pdf: Buffer): number {
+  return pdf.toString("latin1").match(/\/Type\s*\/Page\b/g)?.length ?? 0;
+}
+
 async function desktop(browser: Browser): Promise<Page> {
   return (await browser.newContext({ locale: "zh-CN" })).newPage();
 }
@@ -38,8 +43,17 @@ test("a street clerk prints a person's pre-filled form as an A4 PDF; another str
   const pdf = await page.pdf({ format: "A4", printBackground: true });
   expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
   expect(pdf.length).toBeGreaterThan(5_000);
+  // One person's form fits on one A4 page.
+  expect(pdfPages(pdf)).toBe(1);
   const audit = await query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'print.form' AND entity_id = $1`, [String(task.id)]);
   expect(Number(audit[0].n)).toBeGreaterThanOrEqual(1);
+
+  // The community's batch: one form per page.
+  await page.goto("/print/community/320402002001");
+  const forms = await page.getByTestId("print-form").count();
+  expect(forms).toBeGreaterThan(1);
+  await expect(page.getByTestId("print-form").filter({ hasText: task.id_number })).toHaveCount(1);
+  expect(pdfPages(await page.pdf({ format: "A4" }))).toBe(forms);
 
   // The community's summary sheet lists the person, one row each.
   await page.goto("/print/community/320402002001/summary");
