@@ -109,7 +109,13 @@ async function applyChange(tx: Tx, actor: Actor, request: { id: number; idNumber
     if (!validateIdNumber(newId).ok) throw new DomainError("survey.err.idNumber", undefined, "idNumber");
     await refuseExistingId(tx, newId);
   }
-  await tx.person.update({ where: { idNumber: person.idNumber }, data: { ...data, version: { increment: 1 } } });
+  try {
+    await tx.person.update({ where: { idNumber: person.idNumber }, data: { ...data, version: { increment: 1 } } });
+  } catch (e) {
+    // Two approvals re-keying two persons to the same new ID at once: the primary key lets one through.
+    if ((e as { code?: string }).code === "P2002") throw new DomainError("change.err.idExists", undefined, "idNumber");
+    throw e;
+  }
   if (newId) {
     await tx.surveyTask.updateMany({ where: { idNumber: person.idNumber }, data: { idNumber: newId } });
     await tx.changeRequest.updateMany({ where: { idNumber: person.idNumber }, data: { idNumber: newId } });

@@ -265,6 +265,23 @@ describe("ID number change: re-keying the person", () => {
     expect(page.tasks.map((t) => t.id)).toContain(task.id);
   });
 
+  it("two persons re-keyed to the same new ID at once: one succeeds, the other is refused", async () => {
+    const a = await person();
+    const b = await person();
+    const newId = makeIdNumber("320402", "19800101", 779);
+    const ra = await request(users.qinglong, { personId: a.idNumber, idNumber: newId });
+    const rb = await request(users.qinglong, { personId: b.idNumber, idNumber: newId });
+    await decide(users.qinglong, ra, "approve");
+    await decide(users.qinglong, rb, "approve");
+    const [va, vb] = [(await current(ra)).version, (await current(rb)).version];
+    const results = await Promise.all([
+      outcome(decideChange(users.tianning, { requestId: ra, decision: "approve", expectedVersion: va })),
+      outcome(decideChange(users.tianning, { requestId: rb, decision: "approve", expectedVersion: vb })),
+    ]);
+    expect(results.sort()).toEqual(["change.err.idExists", "succeeded"]);
+    expect(await prisma().person.count({ where: { idNumber: { in: [a.idNumber, b.idNumber] } } })).toBe(1);
+  });
+
   it("refused at approval when the new ID entered the registry meanwhile; nothing changes", async () => {
     const p = await person();
     const newId = makeIdNumber("320402", "19800101", 778);
