@@ -2,13 +2,17 @@ import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import type { getTaskDetail } from "@/lib/survey/queries";
 
-const SCHEME_NAMES: Record<string, string> = { "110": "企业职工基本养老保险", "120": "机关事业单位养老保险", "170": "城乡居民基本养老保险", "310": "职工基本医疗保险", "390": "城乡居民基本医疗保险", "210": "失业保险", "410": "工伤保险", "510": "生育保险" };
 const ENROLMENT_STATUS: Record<number, string> = { 1: "参保缴费", 2: "暂停缴费", 3: "终止参保" };
 
 /** The read-only, pre-filled part of the form: registry data, enrolment, why the person is surveyed. */
 export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeof getTaskDetail>> }) {
   const t = await getT();
   const { task, person, region, enrolment } = detail;
+  const label = (key: string, fallback: string) => {
+    const text = t(key as TMessageKey);
+    return text === key ? fallback : text;
+  };
+  const scheme = (code: string) => label(`registry.scheme.${code}`, code);
   const newPerson = (task.form?.data as { newPerson?: { name: string; hukouAddress: string | null } } | null)?.newPerson;
   const rows: [TMessageKey, string][] = [
     ["survey.name", person?.name ?? newPerson?.name ?? ""],
@@ -18,9 +22,9 @@ export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeo
     ["survey.ethnicity", person?.ethnicity ?? ""],
     ["survey.hukouAddress", person?.hukouAddress ?? newPerson?.hukouAddress ?? ""],
     ["survey.hukouRegion", region ? `${region.name}（${region.code}）` : task.regionCode],
-    ["survey.category", task.category],
-    ["survey.flags", task.flags.join("、")],
-    ["survey.missing", task.missingSchemes.map((s) => SCHEME_NAMES[s] ?? s).join("、")],
+    ["survey.category", label(`registry.category.${task.category}`, task.category)],
+    ["survey.flags", task.flags.map((f) => label(`registry.flag.${f}`, f)).join("、")],
+    ["survey.missing", task.missingSchemes.map(scheme).join("、")],
   ];
   return (
     <section className="rounded-lg border border-slate-200 bg-white p-4">
@@ -42,7 +46,7 @@ export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeo
           <ul className="mt-1 space-y-0.5 text-sm">
             {enrolment.map((e, i) => (
               <li key={i}>
-                {SCHEME_NAMES[e.scheme] ?? e.scheme} · {ENROLMENT_STATUS[e.status] ?? e.status} · {e.region_code ?? "本市"}
+                {scheme(e.scheme)} · {ENROLMENT_STATUS[e.status] ?? e.status} · {e.region_code ?? "本市"}
                 {e.employer ? ` · ${e.employer}` : ""}
                 {e.start_date ? ` · ${e.start_date.toISOString().slice(0, 10)}` : ""}
               </li>

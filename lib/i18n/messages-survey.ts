@@ -248,6 +248,7 @@ export const surveyZh = {
   "registry.category.INTERRUPTED": "中断参保",
   "registry.category.PARTIAL": "未参全",
   "registry.category.CONFIRMED": "已参保确认",
+  "registry.category.NEWLY_FOUND": "新发现人员",
   "registry.flag.deceased": "死亡",
   "registry.flag.prisoner": "服刑",
   "registry.flag.military": "服役",
