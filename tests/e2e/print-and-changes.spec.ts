@@ -144,3 +144,17 @@ test("a person of another street is not found for a street clerk", async ({ brow
   await expect(page.getByTestId("refusal")).toContainText("未找到该内容，或您无权查看。");
   await expect(page.locator("body")).not.toContainText(person.name);
 });
+
+test("a surveyor opens a person of their community on a phone: no sideways scrolling, the change form is there", async ({ browser }) => {
+  const [person] = await query<{ id_number: string; name: string }>(
+    `SELECT p.id_number, p.name FROM person p JOIN app_user u ON u.login = 'surveyor1'
+     WHERE coalesce(p.survey_region_code, p.hukou_region_code) = u.region_code ORDER BY p.id_number DESC LIMIT 1`,
+  );
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "zh-CN" });
+  const page = await context.newPage();
+  await signIn(page, "surveyor1");
+  await page.goto(`/registry/${person.id_number}`);
+  await expect(page.getByTestId("person-name")).toHaveText(person.name);
+  await expect(page.getByTestId("change-request-form")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});
