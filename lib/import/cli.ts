@@ -9,9 +9,7 @@ export async function runImportCommand(flags: Record<string, string | true>): Pr
   const kind = flags.kind;
   const file = flags.file;
   if (typeof kind !== "string" || !isImportKind(kind) || typeof file !== "string") {
-    console.error(`usage: npm run cli -- import --kind <${IMPORT_KINDS.join("|")}> --file <path> [--replace]`);
-    process.exitCode = 2;
-    return;
+    throw new Error(`usage: npm run cli -- import --kind <${IMPORT_KINDS.join("|")}> --file <path> [--replace]`);
   }
   const started = performance.now();
   try {
@@ -21,7 +19,7 @@ export async function runImportCommand(flags: Record<string, string | true>): Pr
   } catch (e) {
     if (!(e instanceof ImportError)) throw e;
     const r = e.refusal;
-    console.error(`${r.file}:${r.line ?? ""}:${r.column ?? ""} ${r.reason} ${e.message}`);
-    process.exitCode = 1;
+    // The CLI's runner prints the message to stderr and exits 1 after closing the database.
+    throw new Error(`${r.file}:${r.line ?? ""}:${r.column ?? ""} ${r.reason} ${e.message}`);
   }
 }

@@ -223,17 +223,25 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
       type === ".xlsx"
         ? await stageXlsx(client, { kind: opts.kind, filePath: opts.filePath, file, progress })
         : await stageCsv(client, { kind: opts.kind, filePath: opts.filePath, file, encoding: scan.encoding, progress });
-    // Blank rows (",,,") are skipped like empty XLSX rows; they are not data.
-    const fieldColumns = FORMATS[opts.kind].map((c) => `nullif(btrim(${quoteIdent(c.field)}), '')`).join(", ");
-    await client.query(`DELETE FROM import_staging WHERE num_nonnulls(${fieldColumns}) = 0`);
-    const bad = await client.query<{ line: number; field: string; reason: TImportRefusal; value: string | null }>(sql(`${opts.kind}-check.sql`), [staged.lineOffset]);
-    if (bad.rows[0]) {
+    // Blank rows (",,,", which COPY reads as all NULL) are skipped like empty XLSX rows; they are not data.
+    const fieldColumns = FORMATS[opts.kind].map((c) => quoteIdent(c.field)).join(", ");
+    const blank = await client.query(`DELETE FROM import_staging WHERE num_nonnulls(${fieldColumns}) = 0`);
+    const dataRows = staged.rowsRead - (blank.rowCount ?? 0);
+    if (dataRows === 0) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
+    const firstBad = async () => {
+      const bad = await client.query<{ line: number; field: string; reason: TImportRefusal; value: string | null }>(sql(`${opts.kind}-check.sql`), [staged.lineOffset]);
       const b = bad.rows[0];
-      throw new ImportError({ file, line: Number(b.line), column: staged.headerOf.get(b.field) ?? b.field, reason: b.reason, value: b.value });
+      return b ? new ImportError({ file, line: Number(b.line), column: staged.headerOf.get(b.field) ?? b.field, reason: b.reason, value: b.value }) : null;
+    };
+    // Regions are checked first (their parents must exist before the upsert). The record kinds load
+    // every good row in one pass and look for the first bad row only when rows were left out.
+    if (opts.kind === "regions") {
+      const refusal = await firstBad();
+      if (refusal) throw refusal;
     }
     const loaded = await client.query<{ loaded: number; invalid: number }>(sql(`${opts.kind}-insert.sql`), opts.kind === "regions" ? [] : [batchId, staged.lineOffset]);
     const { loaded: rowsLoaded, invalid: rowsInvalid } = loaded.rows[0];
-    if (rowsLoaded === 0) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
+    if (rowsLoaded < dataRows) throw (await firstBad()) ?? new Error(`import: ${dataRows - rowsLoaded} rows left out but none found bad by ${opts.kind}-check.sql`);
 
     // comparison-rules.md §0: "replace" retires every earlier active batch of the kind.
     const retired = opts.replace

@@ -1,24 +1,39 @@
 -- import-formats.md "population" → population_record. $1 = batch id, $2 = line offset.
--- Values: trimmed, half-width, codes to their code form (import_* functions, migration
--- 20261125030000_import_more). ID: normalised and checked at the import date (comparison-rules.md §1);
--- a row with an invalid ID is loaded with its reason. Within the file a valid ID seen again keeps its
--- first row and the later ones become invalid with reason duplicate_id (comparison-rules.md §0; the
--- comparison applies the same rule across batches).
-WITH typed AS (
-  SELECT s.ln, s.id_number AS id_raw, normalise_id(s.id_number) AS id_number,
-         id_invalid_reason(s.id_number, current_date) AS id_invalid,
-         s.name, s.gender, s.birth_date, s.ethnicity, s.hukou_region_code, s.hukou_address,
-         s.residence_region_code, s.residence_address, s.phone, s.status
-  FROM import_staging s
+-- Every value is cleaned once (import_text: trim, half-width, empty → NULL) in the OFFSET 0 subquery,
+-- which keeps PostgreSQL from copying the cleaning into each later use; the functions applied to
+-- the cleaned columns are then inlined (migration 20261125060000_import_speed). The ID is normalised
+-- and checked at the import date exactly as normalise_id / id_invalid_reason do (comparison-rules.md
+-- §1); a row with an invalid ID is loaded with its reason. A repeated ID is left to the comparison
+-- (comparison-rules.md §0: duplicate_id is decided across all active population batches, in import
+-- order). Rows with a value that matches nothing are left out: the caller compares the counts and
+-- names the first such row (population-check.sql).
+WITH cleaned AS (
+  SELECT c.*, textsend(c.id_s) AS id_b, import_ymd(c.birth_text) AS birth_ymd
+  FROM (
+    SELECT s.ln, s.id_number AS id_raw, id_clean(s.id_number) AS id_s,
+           import_text(s.name) AS name, import_text(s.gender) AS gender,
+           import_text(s.birth_date) AS birth_text,
+           import_text(s.ethnicity) AS ethnicity, import_text(s.hukou_region_code) AS hukou_region_code,
+           import_text(s.hukou_address) AS hukou_address, import_text(s.residence_region_code) AS residence_region_code,
+           import_text(s.residence_address) AS residence_address, import_text(s.phone) AS phone, import_text(s.status) AS status
+    FROM import_staging s
+    OFFSET 0
+  ) c
+  OFFSET 0
+), typed AS (
+  SELECT v.*, id_from_clean(v.id_s) AS id_number, id_reason_from_clean(v.id_s, v.id_b, p.as_of) AS id_invalid
+  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
+  WHERE (v.gender IS NULL OR import_gender(v.gender) IS NOT NULL)
+    AND (v.birth_text IS NULL OR ymd_date(v.birth_ymd) IS NOT NULL)
+    AND import_population_status(v.status) IS NOT NULL
+  OFFSET 0
 ), inserted AS (
   INSERT INTO population_record (batch_id, line_no, id_raw, id_number, id_invalid, name, gender, birth_date,
     ethnicity, hukou_region_code, hukou_address, residence_region_code, residence_address, phone, status)
   SELECT $1, t.ln + $2, t.id_raw, t.id_number,
-         coalesce(t.id_invalid, CASE WHEN row_number() OVER (PARTITION BY t.id_number, t.id_invalid IS NULL ORDER BY t.ln) > 1
-                                     THEN 'duplicate_id' END),
-         import_text(t.name), import_gender(t.gender), import_date(t.birth_date), import_text(t.ethnicity),
-         import_text(t.hukou_region_code), import_text(t.hukou_address), import_text(t.residence_region_code),
-         import_text(t.residence_address), import_text(t.phone), import_population_status(t.status)
+         t.id_invalid,
+         t.name, import_gender(t.gender), ymd_date(t.birth_ymd), t.ethnicity, t.hukou_region_code, t.hukou_address,
+         t.residence_region_code, t.residence_address, t.phone, import_population_status(t.status)
   FROM typed t
   RETURNING id_invalid
 )
