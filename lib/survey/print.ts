@@ -144,7 +144,11 @@ export interface SummaryRow {
 
 /** 全民参保登记个人信息汇总表: one row per open task's person of a community. */
 export async function printCommunitySummary(actor: Actor, code: string): Promise<{ communityName: string; rows: SummaryRow[] }> {
-  const { name, tasks } = await communityTasks(actor, code);
+  const { name, tasks: all } = await communityTasks(actor, code);
+  // One row per person: the newest open task when a person has more than one.
+  const newest = new Map<string, TaskRow>();
+  for (const t of all) if ((newest.get(t.idNumber)?.id ?? 0) < t.id) newest.set(t.idNumber, t);
+  const tasks = all.filter((t) => newest.get(t.idNumber) === t);
   const forms = await buildForms(tasks, await loadPersons(tasks.map((t) => t.idNumber)));
   const rows = forms.map((f, i) => {
     const d = f.surveyData ?? {};

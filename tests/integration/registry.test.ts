@@ -133,11 +133,14 @@ describe("printing (打印登记表, 汇总表)", () => {
     const open1 = await prisma().surveyTask.create({ data: { idNumber: a.idNumber, regionCode: "320402002002", reason: "未参保", category: "NOT_INSURED", state: "ASSIGNED" } });
     const open2 = await prisma().surveyTask.create({ data: { idNumber: b.idNumber, regionCode: "320402002002", reason: "未参全", category: "PARTIAL", state: "SUBMITTED" } });
     await prisma().surveyTask.create({ data: { idNumber: c.idNumber, regionCode: "320402002002", reason: "未参保", category: "NOT_INSURED", state: "DISTRICT_APPROVED" } });
+    // A second open task of the same person: still one row on the summary sheet.
+    const again = await prisma().surveyTask.create({ data: { idNumber: a.idNumber, regionCode: "320402002002", reason: "信息不准", category: "INFO_ERROR", state: "PENDING" } });
     const batch = await printCommunityForms(users.qinglong, "320402002002");
     expect(batch.communityName).toBe("乙社区");
-    expect(batch.forms.map((f) => f.taskId).sort()).toEqual([open1.id, open2.id].sort());
+    expect(batch.forms.map((f) => f.taskId).sort()).toEqual([open1.id, open2.id, again.id].sort());
     const sheet = await printCommunitySummary(users.tianning, "320402002002");
     expect(sheet.rows.map((r) => r.no)).toEqual([1, 2]);
+    expect(sheet.rows.find((r) => r.name === "乙一")?.taskId).toBe(again.id);
     expect(sheet.rows.find((r) => r.name === "乙二")).toMatchObject({ employment: "RETIRED", pension: "EMPLOYEE", state: "SUBMITTED", idNumber: b.idNumber });
     expect(await audits("print.form", "320402002002")).toHaveLength(1);
     expect(await audits("print.summary", "320402002002")).toHaveLength(1);
