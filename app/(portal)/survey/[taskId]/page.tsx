@@ -44,9 +44,17 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
         </p>
       )}
       <TaskSummary detail={detail} />
-      <Link href={`/print/task/${task.id}`} className="no-print inline-block text-sm text-blue-700 underline">
-        {t("tasks.print")}
-      </Link>
+      <div className="no-print flex flex-wrap gap-4 text-sm">
+        <Link href={`/print/task/${task.id}`} className="text-blue-700 underline">
+          {t("tasks.print")}
+        </Link>
+        {/* Wrong pre-filled data is corrected by a change request (变更登记), not by overwriting. */}
+        {detail.person && (
+          <Link href={`/registry/${task.idNumber}`} className="text-blue-700 underline" data-testid="change-request-link">
+            {t("change.request")}
+          </Link>
+        )}
+      </div>
       <SurveyForm taskId={task.id} version={task.version} initial={initial} locale={locale} editable={editable} />
       {editable && (
         <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
