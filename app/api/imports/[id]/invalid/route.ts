@@ -1,0 +1,50 @@
+import { PassThrough, Readable } from "node:stream";
+import { to as copyTo } from "pg-copy-streams";
+import { writeAudit } from "@/lib/audit/log";
+import { currentUser } from "@/lib/auth/session";
+import { pool } from "@/lib/db/client";
+import { getBatch, RECORD_TABLE } from "@/lib/import/queries";
+import { can } from "@/lib/policy";
+
+// GET /api/imports/:id/invalid: the batch's invalid rows as CSV (UTF-8 with BOM, so that Excel opens
+// it), streamed from COPY. The raw ID is included unmasked — the file exists to correct the source
+// system — so every download is written to the audit log first.
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const user = await currentUser();
+  if (!user || !can(user, "import:run")) return new Response("forbidden", { status: 403 });
+  const id = Number((await params).id);
+  const batch = Number.isInteger(id) && id > 0 ? await getBatch(user, id) : null;
+  const table = batch ? RECORD_TABLE[batch.kind] : null;
+  if (!batch) return new Response("not found", { status: 404 });
+  await writeAudit(user, { action: "import.export-invalid", entity: "import_batch", entityId: String(id), detail: { kind: batch.kind, rows: batch.rowsInvalid } });
+
+  const out = new PassThrough();
+  out.write("\uFEFF");
+  if (!table) out.end("line,id_raw,name,reason\n");
+  else {
+    const client = await pool().connect();
+    // COPY takes no parameters: the id is a checked integer and the table comes from RECORD_TABLE.
+    const copy = client.query(
+      copyTo(`COPY (SELECT line_no AS line, id_raw, name, id_invalid AS reason FROM ${table} WHERE batch_id = ${id} AND id_invalid IS NOT NULL ORDER BY line_no) TO STDOUT WITH (FORMAT csv, HEADER true)`),
+    );
+    let released = false;
+    const release = (err?: Error) => {
+      if (!released) client.release(err);
+      released = true;
+    };
+    copy.on("end", () => release());
+    copy.on("error", (e: Error) => {
+      release(e);
+      out.destroy(e);
+    });
+    copy.pipe(out);
+  }
+  const safeName = `batch-${id}-invalid.csv`;
+  return new Response(Readable.toWeb(out) as ReadableStream, {
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${safeName}"` },
+  });
+}

@@ -1,0 +1,73 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { NextResponse } from "next/server";
+import { currentUser } from "@/lib/auth/session";
+import { isImportKind } from "@/lib/import/formats";
+import { describeRefusal, ImportError } from "@/lib/import/import-error";
+import { importFile } from "@/lib/import/import-file";
+import { getJob, isJobId, setJob, type TImportResponse } from "@/lib/import/progress";
+import { getT } from "@/lib/i18n/server";
+import { can } from "@/lib/policy";
+
+// POST /api/imports?kind=…&job=…&replace=1 with the file as the raw request body (X-File-Name header):
+// streams the upload to a temporary file (never the whole file in memory), imports it as the signed-in
+// city staff member, and answers TImportResponse. GET /api/imports?job=… answers the job's progress
+// (bytes, rows) for the page's progress bar. The permission is checked here, not in any proxy.
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  const user = await currentUser();
+  if (!user || !can(user, "import:run")) return NextResponse.json({ error: "forbidden" }, { status: 403 });
+  const job = new URL(request.url).searchParams.get("job");
+  const found = isJobId(job) ? getJob(job, user.id) : null;
+  if (!found) return NextResponse.json({ error: "not found" }, { status: 404 });
+  return NextResponse.json({ phase: found.phase, bytes: found.bytes, totalBytes: found.totalBytes, rows: found.rows });
+}
+
+export async function POST(request: Request) {
+  const t = await getT();
+  const user = await currentUser();
+  if (!user || !can(user, "import:run")) return NextResponse.json({ ok: false, message: t("error.forbidden") } satisfies TImportResponse, { status: 403 });
+  const params = new URL(request.url).searchParams;
+  const kind = params.get("kind") ?? "";
+  const job = params.get("job");
+  const fileName = decodeURIComponent(request.headers.get("x-file-name") ?? "").replace(/[\\/]/g, "_").slice(0, 200);
+  if (!isImportKind(kind) || !isJobId(job) || !fileName || !request.body) {
+    return NextResponse.json({ ok: false, message: t("import.chooseFile") } satisfies TImportResponse, { status: 400 });
+  }
+  const totalBytes = Number(request.headers.get("content-length") ?? 0);
+  const tmp = path.join(os.tmpdir(), `import-${crypto.randomUUID()}${path.extname(fileName).toLowerCase()}`);
+  setJob(job, { userId: user.id, phase: "uploading", bytes: 0, totalBytes, rows: 0 });
+  try {
+    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), fs.createWriteStream(tmp));
+    setJob(job, { userId: user.id, phase: "importing", bytes: 0, totalBytes: fs.statSync(tmp).size, rows: 0 });
+    const result = await importFile({
+      kind,
+      filePath: tmp,
+      fileName,
+      replace: params.get("replace") === "1",
+      userId: user.id,
+      onProgress: (p) => setJob(job, { userId: user.id, phase: "importing", ...p }),
+    });
+    setJob(job, { userId: user.id, phase: "done", bytes: totalBytes, totalBytes, rows: result.rowsLoaded });
+    const message = t("import.done", { batchId: result.batchId, read: result.rowsRead, loaded: result.rowsLoaded, invalid: result.rowsInvalid });
+    return NextResponse.json({ ok: true, ...result, message } satisfies TImportResponse);
+  } catch (e) {
+    if (e instanceof ImportError) {
+      setJob(job, { userId: user.id, phase: "refused", bytes: 0, totalBytes, rows: 0 });
+      return NextResponse.json({ ok: false, refusal: e.refusal, message: describeRefusal(e.refusal, t) } satisfies TImportResponse, { status: 422 });
+    }
+    console.error(e);
+    setJob(job, { userId: user.id, phase: "failed", bytes: 0, totalBytes, rows: 0 });
+    return NextResponse.json({ ok: false, message: t("error.generic") } satisfies TImportResponse, { status: 500 });
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
