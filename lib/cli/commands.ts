@@ -15,6 +15,11 @@ export const COMMANDS: Record<string, Command> = {
     help: "run a comparison: --as-of YYYY-MM-DD [--basis hukou|residence]; prints the run id and counts per category",
     run: async (flags) => compareCommand(flags),
   },
+  "bench-compare": {
+    help: "benchmark import + comparison on a generated city: --persons N (fresh embedded database unless DATABASE_URL is set)",
+    needsDatabase: false,
+    run: async (flags) => (await import("@/lib/comparison/bench")).benchCompare(flags),
+  },
   generate: {
     help: "write a synthetic city in the import formats (+ expected-results.csv): --persons N --out DIR [--seed S] [--as-of YYYY-MM-DD]",
     needsDatabase: false,

@@ -219,7 +219,8 @@ export async function generateCity(opts: GenerateOptions): Promise<GenerateResul
       const residence = chance(0.6) ? "" : chance(0.03) ? pick([`${pick(streets)}998`, "110101001001"]) : chance(0.5) ? community : pick(communities);
       const status = chance(0.01) ? pick(["deceased", "死亡"]) : chance(0.01) ? pick(["moved_out", "迁出"]) : pick(["", "normal", "正常"]);
       const gender = chance(0.1) ? "" : chance(0.01) !== male ? pick(["1", "男", "M", "m"]) : pick(["2", "女", "F"]);
-      const birthText = chance(0.2) ? "" : chance(0.01) ? "1970-01-01" : pick(ymdFormats)(birth.slice(0, 4), birth.slice(4, 6), birth.slice(6));
+      const realBirth = !(m === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)));
+      const birthText = chance(0.2) || !realBirth ? "" : chance(0.01) ? "1970-01-01" : pick(ymdFormats)(birth.slice(0, 4), birth.slice(4, 6), birth.slice(6));
       const row: RawRow = {
         id_number: rawId(),
         name: noisyName(name),

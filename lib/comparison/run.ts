@@ -179,11 +179,13 @@ async function summarise(client: pg.Client, runId: number): Promise<ComparisonSu
   const byCategory: Record<string, number> = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
   for (const r of cat.rows) byCategory[r.category] = r.n;
   const inv = await client.query<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM comparison_invalid_row WHERE run_id = $1 GROUP BY reason ORDER BY reason`, [runId]);
+  // kept = open tasks of persons who still need a survey (whether or not their reason changed)
   const tasks = await client.query<{ created: number; kept: number; settled: number }>(
-    `SELECT count(*) FILTER (WHERE created_run_id = $1)::int AS created,
-            count(*) FILTER (WHERE created_run_id <> $1 AND updated_run_id = $1 AND state <> 'SETTLED')::int AS kept,
-            count(*) FILTER (WHERE updated_run_id = $1 AND state = 'SETTLED')::int AS settled
-       FROM survey_task WHERE updated_run_id = $1`,
+    `SELECT (SELECT count(*) FROM survey_task WHERE created_run_id = $1)::int AS created,
+            (SELECT count(*) FROM survey_task t JOIN cmp_needs n ON n.id = t.id_number
+              WHERE (t.created_run_id IS DISTINCT FROM $1)
+                AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'))::int AS kept,
+            (SELECT count(*) FROM survey_task WHERE updated_run_id = $1 AND state = 'SETTLED')::int AS settled`,
     [runId],
   );
   const diff = await client.query<{ change: "NEW" | "GONE" | "CHANGED"; n: number }>(`SELECT change, count(*)::int AS n FROM comparison_diff WHERE run_id = $1 GROUP BY change`, [runId]);

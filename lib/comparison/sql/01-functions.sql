@@ -15,6 +15,19 @@ CREATE FUNCTION pg_temp.cmp_id_reason(id TEXT, as_of_ymd TEXT) RETURNS TEXT LANG
   END
 $$;
 
+-- The same on the as-of date, from what the importer stored. Only the last check depends on the date,
+-- and the importer ran all four (id_invalid_reason) on the import date: a structural reason stands;
+-- a row valid then is valid now unless born after the as-of date; anything else (bad_birth_date,
+-- which may have been "after the import date", or a mark such as duplicate_id) is checked afresh.
+-- Same answer as id_invalid_reason(id_raw, as_of), without 17 digit casts per row.
+CREATE FUNCTION pg_temp.cmp_id_reason_on(stored TEXT, id TEXT, as_of_ymd TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN stored IN ('bad_length', 'bad_characters', 'bad_checksum') THEN stored
+    WHEN stored IS NULL THEN CASE WHEN substr(id, 7, 8) > as_of_ymd THEN 'bad_birth_date' END
+    ELSE pg_temp.cmp_id_reason(coalesce(id, ''), as_of_ymd)
+  END
+$$;
+
 -- §1 "Name": trim; full-width → half-width; remove all white space; the middle-dot variants
 -- · • ・ . ． become ·. "White space" is JavaScript's \s set (ASCII white space, NBSP, U+1680,
 -- U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000, U+FEFF); removing it also trims. ． is

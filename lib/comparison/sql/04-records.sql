@@ -15,12 +15,15 @@ SELECT id, batch_id, line_no, name, bit, status, is_local, place, has_employer, 
        status = 1 OR (benefit AND bit & 7 <> 0) AS active
   FROM (
     SELECT DISTINCT ON (e.id, e.scheme, e.region, e.status)
-           e.id, e.batch_id, e.line_no, e.name, pg_temp.cmp_scheme_bit(e.scheme) AS bit, e.status,
-           (e.region IS NULL OR starts_with(e.region, p.city)) AS is_local,
-           CASE WHEN e.region IS NULL OR starts_with(e.region, p.city) THEN NULL ELSE e.region END AS place,
+           e.id, e.batch_id, e.line_no, pg_temp.cmp_name(e.name) AS name, pg_temp.cmp_scheme_bit(e.scheme) AS bit, e.status,
+           (e.region IS NULL OR starts_with(e.region, e.city)) AS is_local,
+           CASE WHEN e.region IS NULL OR starts_with(e.region, e.city) THEN NULL ELSE e.region END AS place,
            e.has_employer, e.benefit
-      FROM cmp_enr_all e CROSS JOIN cmp_param p
-     WHERE e.reason IS NULL
+      FROM (SELECT r.id_number AS id, r.batch_id, r.line_no, r.name, r.scheme, r.status, nullif(r.region_code, '') AS region,
+                   coalesce(btrim(r.employer), '') <> '' AS has_employer, r.benefit, p.city
+              FROM enrolment_record r CROSS JOIN cmp_param p
+             WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'enrolment')
+               AND pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) IS NULL) e
      ORDER BY e.id, e.scheme, e.region, e.status, e.batch_id, e.line_no
   ) enr
 UNION ALL

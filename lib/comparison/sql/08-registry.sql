@@ -11,13 +11,15 @@ ANALYZE cmp_needs;
 -- Open = not yet decided: PENDING, ASSIGNED, DRAFT, SUBMITTED, STREET_APPROVED, RETURNED. Choice:
 -- UNREACHABLE (closed after failed visits), DISTRICT_APPROVED and SETTLED tasks are closed, so a
 -- person who needs a survey again gets a new task. The task keeps its community and its workflow
--- state; `version` moves on for the survey workflow's optimistic locking.
+-- state. Only a task whose reason changed is written (and its `version`, the survey workflow's
+-- optimistic lock, moves on): an unchanged reason must not invalidate a surveyor's open form.
 UPDATE survey_task t
    SET reason = n.category, category = n.category, flags = n.flags, missing_schemes = n.missing,
        updated_run_id = (SELECT run_id FROM cmp_param), version = t.version + 1, updated_at = now()
   FROM cmp_needs n
  WHERE t.id_number = n.id
-   AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED');
+   AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED')
+   AND (t.category, t.flags, t.missing_schemes) IS DISTINCT FROM (n.category, n.flags, n.missing);
 
 -- §6 "A task whose person no longer needs a survey is closed as settled by the comparison, not
 -- deleted" (that includes persons gone from scope).
