@@ -11,13 +11,17 @@ WITH cleaned AS (
     OFFSET 0
   ) c
   OFFSET 0
+), typed AS (
+  -- Each mapped value computed once: the filter and the INSERT read the same columns.
+  SELECT v.ln, v.id_raw, id_from_clean(v.id_s) AS id_number, id_reason_from_clean(v.id_s, v.id_b, p.as_of) AS id_invalid,
+         v.name, import_department_kind(v.kind) AS kind, v.date_text, ymd_date(v.date_ymd) AS date, v.source
+  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
+  OFFSET 0
 ), inserted AS (
   INSERT INTO department_record (batch_id, line_no, id_raw, id_number, id_invalid, name, kind, date, source)
-  SELECT $1, v.ln + $2, v.id_raw, id_from_clean(v.id_s), id_reason_from_clean(v.id_s, v.id_b, p.as_of),
-         v.name, import_department_kind(v.kind), ymd_date(v.date_ymd), v.source
-  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
-  WHERE import_department_kind(v.kind) IS NOT NULL
-    AND (v.date_text IS NULL OR ymd_date(v.date_ymd) IS NOT NULL)
+  SELECT $1, t.ln + $2, t.id_raw, t.id_number, t.id_invalid, t.name, t.kind, t.date, t.source
+  FROM typed t
+  WHERE t.kind IS NOT NULL AND (t.date_text IS NULL OR t.date IS NOT NULL)
   RETURNING id_invalid
 )
 SELECT count(*)::int AS loaded, count(id_invalid)::int AS invalid FROM inserted

@@ -10,14 +10,17 @@ WITH cleaned AS (
     OFFSET 0
   ) c
   OFFSET 0
+), typed AS (
+  -- Each mapped value computed once: the filter and the INSERT read the same columns.
+  SELECT v.ln, v.id_raw, id_from_clean(v.id_s) AS id_number, id_reason_from_clean(v.id_s, v.id_b, p.as_of) AS id_invalid,
+         v.name, import_scheme(v.scheme) AS scheme, v.region_code, import_insured_status(v.status) AS status
+  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
+  OFFSET 0
 ), inserted AS (
   INSERT INTO elsewhere_record (batch_id, line_no, id_raw, id_number, id_invalid, name, scheme, region_code, status)
-  SELECT $1, v.ln + $2, v.id_raw, id_from_clean(v.id_s), id_reason_from_clean(v.id_s, v.id_b, p.as_of),
-         v.name, import_scheme(v.scheme), v.region_code, import_insured_status(v.status)
-  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
-  WHERE import_scheme(v.scheme) IS NOT NULL
-    AND v.region_code IS NOT NULL
-    AND import_insured_status(v.status) IS NOT NULL
+  SELECT $1, t.ln + $2, t.id_raw, t.id_number, t.id_invalid, t.name, t.scheme, t.region_code, t.status
+  FROM typed t
+  WHERE t.scheme IS NOT NULL AND t.region_code IS NOT NULL AND t.status IS NOT NULL
   RETURNING id_invalid
 )
 SELECT count(*)::int AS loaded, count(id_invalid)::int AS invalid FROM inserted

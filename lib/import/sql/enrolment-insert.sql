@@ -13,17 +13,20 @@ WITH cleaned AS (
     OFFSET 0
   ) c
   OFFSET 0
+), typed AS (
+  -- Each mapped value computed once: the filter and the INSERT read the same columns.
+  SELECT v.ln, v.id_raw, id_from_clean(v.id_s) AS id_number, id_reason_from_clean(v.id_s, v.id_b, p.as_of) AS id_invalid,
+         v.name, import_scheme(v.scheme) AS scheme, import_insured_status(v.status) AS status, v.region_code, v.employer,
+         v.start_text, ymd_date(v.start_ymd) AS start_date, import_yes_no(v.benefit) AS benefit
+  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
+  OFFSET 0
 ), inserted AS (
   INSERT INTO enrolment_record (batch_id, line_no, id_raw, id_number, id_invalid, name, scheme, status,
     region_code, employer, start_date, benefit)
-  SELECT $1, v.ln + $2, v.id_raw, id_from_clean(v.id_s), id_reason_from_clean(v.id_s, v.id_b, p.as_of),
-         v.name, import_scheme(v.scheme), import_insured_status(v.status), v.region_code, v.employer,
-         ymd_date(v.start_ymd), import_yes_no(v.benefit)
-  FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
-  WHERE import_scheme(v.scheme) IS NOT NULL
-    AND import_insured_status(v.status) IS NOT NULL
-    AND (v.start_text IS NULL OR ymd_date(v.start_ymd) IS NOT NULL)
-    AND import_yes_no(v.benefit) IS NOT NULL
+  SELECT $1, t.ln + $2, t.id_raw, t.id_number, t.id_invalid, t.name, t.scheme, t.status, t.region_code, t.employer,
+         t.start_date, t.benefit
+  FROM typed t
+  WHERE t.scheme IS NOT NULL AND t.status IS NOT NULL AND (t.start_text IS NULL OR t.start_date IS NOT NULL) AND t.benefit IS NOT NULL
   RETURNING id_invalid
 )
 SELECT count(*)::int AS loaded, count(id_invalid)::int AS invalid FROM inserted

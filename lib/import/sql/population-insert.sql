@@ -21,20 +21,22 @@ WITH cleaned AS (
   ) c
   OFFSET 0
 ), typed AS (
-  SELECT v.*, id_from_clean(v.id_s) AS id_number, id_reason_from_clean(v.id_s, v.id_b, p.as_of) AS id_invalid
+  -- Each mapped value computed once: the filter and the INSERT read the same columns.
+  SELECT v.ln, v.id_raw, id_from_clean(v.id_s) AS id_number, id_reason_from_clean(v.id_s, v.id_b, p.as_of) AS id_invalid,
+         v.name, v.gender AS gender_text, import_gender(v.gender) AS gender, v.birth_text, ymd_date(v.birth_ymd) AS birth_date,
+         v.ethnicity, v.hukou_region_code, v.hukou_address, v.residence_region_code, v.residence_address, v.phone,
+         import_population_status(v.status) AS status
   FROM cleaned v, (SELECT to_char(current_date, 'YYYYMMDD') AS as_of) p
-  WHERE (v.gender IS NULL OR import_gender(v.gender) IS NOT NULL)
-    AND (v.birth_text IS NULL OR ymd_date(v.birth_ymd) IS NOT NULL)
-    AND import_population_status(v.status) IS NOT NULL
   OFFSET 0
 ), inserted AS (
   INSERT INTO population_record (batch_id, line_no, id_raw, id_number, id_invalid, name, gender, birth_date,
     ethnicity, hukou_region_code, hukou_address, residence_region_code, residence_address, phone, status)
-  SELECT $1, t.ln + $2, t.id_raw, t.id_number,
-         t.id_invalid,
-         t.name, import_gender(t.gender), ymd_date(t.birth_ymd), t.ethnicity, t.hukou_region_code, t.hukou_address,
-         t.residence_region_code, t.residence_address, t.phone, import_population_status(t.status)
+  SELECT $1, t.ln + $2, t.id_raw, t.id_number, t.id_invalid, t.name, t.gender, t.birth_date, t.ethnicity,
+         t.hukou_region_code, t.hukou_address, t.residence_region_code, t.residence_address, t.phone, t.status
   FROM typed t
+  WHERE (t.gender_text IS NULL OR t.gender IS NOT NULL)
+    AND (t.birth_text IS NULL OR t.birth_date IS NOT NULL)
+    AND t.status IS NOT NULL
   RETURNING id_invalid
 )
 SELECT count(*)::int AS loaded, count(id_invalid)::int AS invalid FROM inserted
