@@ -11,7 +11,7 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { key: "nav.home", permission: null, href: "/" },
   { key: "nav.imports", permission: "import:run", href: "/imports" },
-  { key: "nav.comparisons", permission: "comparison:view" },
+  { key: "nav.comparisons", permission: "comparison:view", href: "/comparisons" },
   // Survey progress and assignment: city (read-only progress), district (release), street (assign).
   { key: "nav.tasks", permission: "stats:view", href: "/tasks" },
   { key: "nav.survey", permission: "survey:fill", href: "/survey" },

@@ -1,3 +1,4 @@
+import { comparisonEn, comparisonZh } from "./messages-comparison";
 import { surveyEn, surveyZh } from "./messages-survey";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
@@ -8,6 +9,7 @@ export type TLocale = (typeof LOCALES)[number];
 
 export const zh = {
   ...surveyZh,
+  ...comparisonZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -167,6 +169,7 @@ export type TMessageKey = keyof typeof zh;
 
 export const en: Partial<Record<TMessageKey, string>> = {
   ...surveyEn,
+  ...comparisonEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

@@ -1,0 +1,37 @@
+"use server";
+
+import { authedAction } from "@/lib/auth/action";
+import { getT } from "@/lib/i18n/server";
+import { requirePermission } from "@/lib/policy";
+import { clearProgress, setProgress } from "./progress";
+import { runComparison } from "./run";
+import { ZStartComparison } from "./schema";
+
+// 开始比对 (city staff only: "comparison:run"). The run goes on in the background of the server
+// process; the list and the run's page show its progress and, when it is done, its results. The run
+// writes its own audit row in its transaction (run.ts).
+export const startComparisonAction = authedAction("comparison:run", ZStartComparison, async (actor, input) => {
+  requirePermission(actor, "comparison:run");
+  const runId = await new Promise<number>((resolve, reject) => {
+    let known = false;
+    runComparison({
+      asOf: input.asOf,
+      basis: input.basis,
+      startedBy: { id: actor.id, login: actor.login },
+      onProgress: (p) => {
+        setProgress(p);
+        if (!known) {
+          known = true;
+          resolve(p.runId);
+        }
+      },
+    })
+      .then((s) => clearProgress(s.runId))
+      .catch((e) => {
+        if (!known) reject(e);
+        else console.error("comparison run failed", e);
+      });
+  });
+  const t = await getT();
+  return { ok: true, message: t("comparison.started", { id: runId }) };
+});
