@@ -89,6 +89,13 @@ describe("the inlined ID functions equal the original definitions", () => {
   });
 });
 
+describe("import_gender reads 男/女, 1/2 and M/F in either case", () => {
+  it("maps every accepted spelling and nothing else", async () => {
+    const { rows } = await pool().query(`SELECT v, import_gender(v) AS g FROM unnest($1::text[]) AS v`, [["男", "1", "M", "m", "ｍ", " 女 ", "2", "F", "f", "男性", "X", "", null]]);
+    expect(rows.map((r) => r.g)).toEqual(["1", "1", "1", "1", "1", "2", "2", "2", "2", null, null, null, null]);
+  });
+});
+
 describe("import_date reads the three date forms and only real dates", () => {
   it.each([
     ["2020-02-29", "2020-02-29"],
@@ -100,6 +107,10 @@ describe("import_date reads the three date forms and only real dates", () => {
     ["2020-01-32", null],
     ["2020-01/01", null],
     ["2020.01.01", null],
+    ["2020-01-0-", null],
+    ["2020-1-011", null],
+    ["202001011", null],
+    ["2020010", null],
     ["1/1/2020", null],
     ["", null],
   ])("%s → %s", async (input, expected) => {
