@@ -103,7 +103,7 @@ async function main() {
       } else {
         const e2eUrl = await createDatabase(server.url, `e2e_${suffix}`);
         await migrate(e2eUrl);
-        await seedDemo(e2eUrl, { persons: 600 });
+        await seedDemo(e2eUrl);
         buildIfNeeded();
         const port = await freePort();
         const app = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {

@@ -1,8 +1,8 @@
 import bcrypt from "bcryptjs";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { makeIdNumber } from "@/lib/ids/id-number";
 import { parseRegionCsv, type RegionRow } from "@/lib/regions/csv";
 
 // The demo city: Changzhou's real city-level region tree (3 districts, 26 streets and towns) with
@@ -32,8 +32,6 @@ export function prng(seed: number): () => number {
 
 const COMMUNITY_STEMS = ["红梅", "青山", "丽华", "翠竹", "兰园", "清潭", "花园", "永宁", "朝阳", "光华", "新村", "桃园", "东坡", "紫荆", "常青", "天禧", "凤凰", "怡康", "荷花", "广成", "浦前", "春江", "百馨", "锦绣", "龙城", "南苑", "北环", "西新桥"];
 const VILLAGE_STEMS = ["前桥", "黄天荡", "梅港", "安家", "孟城", "芦墅", "石桥", "新安", "焦溪", "舜山", "大圩", "圩塘", "东升", "魏村", "小河", "万绥", "河口", "江边", "新华", "南街"];
-const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钱汪";
-const GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玲燕晨宇浩然子涵欣怡梓轩雨婷俊杰";
 
 /** Regions: the shipped CSV plus generated communities (street codes + 001…, towns' villages 2xx). */
 export function demoRegions(): RegionRow[] {
@@ -74,15 +72,21 @@ export function demoAccounts(regions: RegionRow[]): DemoAccount[] {
   ];
 }
 
-/** Seeds an empty database; does nothing when regions already exist. Returns the demo accounts. */
-export async function seedDemo(databaseUrl: string, opts: { persons?: number } = {}): Promise<DemoAccount[]> {
+/**
+ * Seeds an empty database; does nothing when regions already exist. Returns the demo accounts.
+ * The demo city goes through the real pipeline: a synthetic city in the import formats
+ * (lib/comparison/generate.ts) is imported (lib/import) and compared (lib/comparison), so the
+ * registry, the comparison run and the survey tasks are what the portal itself produces. Then the
+ * demo teams are formed and the demo streets' tasks released and assigned.
+ */
+export async function seedDemo(databaseUrl: string, opts: { persons?: number; asOf?: string } = {}): Promise<DemoAccount[]> {
   const regions = demoRegions();
   const accounts = demoAccounts(regions);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM region");
-    if (Number(rows[0].n) > 0) return accounts;
+    if (Number(rows[0].n) > 0) return await demoAccountsInDatabase(client);
     await client.query("BEGIN");
     await client.query(
       `INSERT INTO region (code, name, level, parent_code)
@@ -97,15 +101,13 @@ export async function seedDemo(databaseUrl: string, opts: { persons?: number } =
       );
       await client.query(`INSERT INTO user_post (user_id, role, region_code) VALUES ($1, $2, $3)`, [u[0].id, a.role, a.regionCode]);
     }
-    const persons = demoPersons(regions, opts.persons ?? 3000);
-    await client.query(
-      `INSERT INTO person (id_number, name, gender, birth_date, hukou_region_code, hukou_address, phone, status, survey_region_code)
-       SELECT *, CASE WHEN s = 'NEEDS_SURVEY' THEN h END FROM unnest($1::char(18)[], $2::text[], $3::char(1)[], $4::date[], $5::varchar[], $6::text[], $7::text[], $8::"RegistrationStatus"[]) AS t(i, n, g, b, h, a, p, s)`,
-      [persons.map((p) => p.id), persons.map((p) => p.name), persons.map((p) => p.gender), persons.map((p) => p.birth), persons.map((p) => p.region), persons.map((p) => p.address), persons.map((p) => p.phone), persons.map((p) => p.status)],
-    );
-    await seedSurveyTasks(client, accounts);
     await client.query("COMMIT");
-    return accounts;
+    const city = await client.query<{ id: number }>(`SELECT id FROM app_user WHERE login = 'city'`);
+    await runDemoPipeline(databaseUrl, { id: city.rows[0].id, login: "city" }, opts.persons ?? 3000, opts.asOf ?? new Date().toISOString().slice(0, 10));
+    await client.query("BEGIN");
+    await assignDemoTeams(client);
+    await client.query("COMMIT");
+    return await demoAccountsInDatabase(client);
   } catch (e) {
     await client.query("ROLLBACK").catch(() => {});
     throw e;
@@ -114,77 +116,59 @@ export async function seedDemo(databaseUrl: string, opts: { persons?: number } =
   }
 }
 
-const DEMO_CATEGORIES = [
-  ["NOT_INSURED", "未参保：无任何险种参保记录", ["no_pension", "no_medical"], ["170", "390"]],
-  ["PARTIAL", "未参全：缺少医疗保险", ["no_medical"], ["390"]],
-  ["INTERRUPTED", "中断参保：养老保险暂停缴费", ["interrupted"], ["170"]],
-  ["INFO_ERROR", "信息不准：姓名与户籍不一致", ["name_mismatch"], []],
-  ["DUPLICATE", "重复参保：职工医保与居民医保同时参保", ["dup_medical"], []],
-] as const;
-
-/**
- * Survey tasks for the demo persons who need a survey: published to the districts; the first
- * community of each demo street clerk's street released, and the demo surveyors' community assigned
- * to a team of two, so that every page has work to show. (A real city gets them from a comparison.)
- */
-async function seedSurveyTasks(client: pg.Client, accounts: DemoAccount[]): Promise<void> {
-  const ids = new Map<string, number>();
-  const { rows: users } = await client.query<{ id: number; login: string }>("SELECT id, login FROM app_user");
-  for (const u of users) ids.set(u.login, u.id);
-  const teams: [string, string, string, string][] = [
-    [accounts.find((a) => a.login === "surveyor1")!.regionCode!, "第一调查组", "surveyor1", "surveyor2"],
-    [accounts.find((a) => a.login === "surveyor3")!.regionCode!, "第一调查组", "surveyor3", "surveyor4"],
-  ];
-  const teamOf = new Map<string, number>();
-  for (const [community, name, a, b] of teams) {
-    const { rows } = await client.query<{ id: number }>(`INSERT INTO survey_team (community_code, name, member_ids) VALUES ($1, $2, $3) RETURNING id`, [community, name, [ids.get(a), ids.get(b)]]);
-    teamOf.set(community, rows[0].id);
-  }
-  const { rows: persons } = await client.query<{ id_number: string; hukou_region_code: string }>(`SELECT id_number, hukou_region_code FROM person WHERE status = 'NEEDS_SURVEY' ORDER BY id_number`);
-  const released = new Set(["320402002", "320402004", "320404001"]);
-  let i = 0;
-  for (const p of persons) {
-    const [category, reason, flags, missing] = DEMO_CATEGORIES[i++ % DEMO_CATEGORIES.length];
-    const team = teamOf.get(p.hukou_region_code);
-    const isReleased = released.has(p.hukou_region_code.slice(0, 9));
-    await client.query(
-      `INSERT INTO survey_task (id_number, region_code, state, reason, category, flags, missing_schemes, released_at, team_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [p.id_number, p.hukou_region_code, team ? "ASSIGNED" : "PENDING", reason, category, flags, missing, isReleased ? new Date() : null, team ?? null],
-    );
-    await client.query(`UPDATE person SET category = $2, flags = $3, missing_schemes = $4 WHERE id_number = $1`, [p.id_number, category, flags, missing]);
+async function runDemoPipeline(databaseUrl: string, cityUser: { id: number; login: string }, persons: number, asOf: string): Promise<void> {
+  // Imported lazily: the generator itself reads demoRegions() from this file.
+  const [{ setEnv }, { disconnect }, { generateCity }, { importFile }, { runComparison }] = await Promise.all([
+    import("@/lib/env"),
+    import("@/lib/db/client"),
+    import("@/lib/comparison/generate"),
+    import("@/lib/import/import-file"),
+    import("@/lib/comparison/run"),
+  ]);
+  setEnv("DATABASE_URL", databaseUrl);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "demo-city-"));
+  try {
+    const generated = await generateCity({ persons, outDir: dir, seed: 3204, asOf, expected: false });
+    for (const f of generated.files) {
+      if (f.kind === "regions") continue; // the tree is already in place
+      await importFile({ kind: f.kind, filePath: path.join(dir, f.file), userId: cityUser.id });
+    }
+    await runComparison({ asOf, basis: "hukou", startedBy: cityUser, databaseUrl });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await disconnect();
   }
 }
 
-function demoPersons(regions: RegionRow[], count: number) {
-  const rand = prng(11643);
-  const communities = regions.filter((r) => r.level === "COMMUNITY");
-  const statuses = ["CONFIRMED_BY_COMPARISON", "CONFIRMED_BY_COMPARISON", "CONFIRMED_BY_COMPARISON", "NEEDS_SURVEY", "NEEDS_SURVEY", "REGISTERED_BY_SURVEY", "EXCLUDED"];
-  const seen = new Set<string>();
-  const out: { id: string; name: string; gender: string; birth: string; region: string; address: string; phone: string; status: string }[] = [];
-  let seq = 0;
-  const demoCommunities = [communities.find((c) => c.parentCode === "320402002")!, communities.find((c) => c.parentCode === "320404001")!];
-  while (out.length < count) {
-    // The demo surveyors' two communities get a fuller list than the rest.
-    const region = out.length < 48 ? demoCommunities[out.length % 2] : communities[Math.floor(rand() * communities.length)];
-    const y = 1940 + Math.floor(rand() * 80);
-    const m = 1 + Math.floor(rand() * 12);
-    const d = 1 + Math.floor(rand() * 28);
-    const birth = `${y}${String(m).padStart(2, "0")}${String(d).padStart(2, "0")}`;
-    const id = makeIdNumber(region.code.slice(0, 6), birth, seq++);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const name = SURNAMES[Math.floor(rand() * SURNAMES.length)] + GIVEN[Math.floor(rand() * GIVEN.length)] + (rand() < 0.6 ? GIVEN[Math.floor(rand() * GIVEN.length)] : "");
-    out.push({
-      id,
-      name,
-      gender: Number(id[16]) % 2 === 1 ? "1" : "2",
-      birth: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6)}`,
-      region: region.code,
-      address: `${region.name}${1 + Math.floor(rand() * 60)}幢${1 + Math.floor(rand() * 6)}0${1 + Math.floor(rand() * 4)}室`,
-      phone: `1${[3, 5, 8, 9][Math.floor(rand() * 4)]}${String(Math.floor(rand() * 1e9)).padStart(9, "0")}`,
-      status: out.length < 48 && out.length % 3 !== 2 ? "NEEDS_SURVEY" : statuses[Math.floor(rand() * statuses.length)],
-    });
+/**
+ * The demo's survey work in progress: a team of two in each demo surveyors' community, the tasks
+ * of the demo streets released by their districts, and the teams' communities assigned to them.
+ */
+async function assignDemoTeams(client: pg.Client): Promise<void> {
+  const { rows: users } = await client.query<{ id: number; login: string }>("SELECT id, login FROM app_user");
+  const ids = new Map(users.map((u) => [u.login, u.id]));
+  for (const [street, a, b] of [["320402002", "surveyor1", "surveyor2"], ["320404001", "surveyor3", "surveyor4"]]) {
+    // The demo surveyors work in their street's community with the most open tasks.
+    const { rows: busiest } = await client.query<{ code: string }>(
+      `SELECT r.code FROM region r LEFT JOIN survey_task t ON t.region_code = r.code AND t.state = 'PENDING'
+       WHERE r.parent_code = $1 GROUP BY r.code ORDER BY count(t.id) DESC, r.code LIMIT 1`,
+      [street],
+    );
+    const community = busiest[0].code;
+    await client.query(`UPDATE app_user SET region_code = $1 WHERE login = ANY($2::text[])`, [community, [a, b]]);
+    await client.query(`UPDATE user_post SET region_code = $1 WHERE user_id = ANY($2::int[])`, [community, [ids.get(a), ids.get(b)]]);
+    const { rows } = await client.query<{ id: number }>(`INSERT INTO survey_team (community_code, name, member_ids) VALUES ($1, '第一调查组', $2) RETURNING id`, [community, [ids.get(a), ids.get(b)]]);
+    await client.query(`UPDATE survey_task SET state = 'ASSIGNED', team_id = $2, released_at = now() WHERE region_code = $1 AND state = 'PENDING'`, [community, rows[0].id]);
   }
-  return out;
+  await client.query(`UPDATE survey_task SET released_at = now() WHERE state = 'PENDING' AND left(region_code, 9) = ANY($1::text[])`, [["320402002", "320402004", "320404001"]]);
+}
+
+/** The demo accounts as the database has them (posts may have been changed since the seed). */
+export async function demoAccountsInDatabase(client: pg.Client): Promise<DemoAccount[]> {
+  const logins = demoAccounts(demoRegions()).map((a) => a.login);
+  const { rows } = await client.query<{ login: string; real_name: string; role: string; region_code: string | null }>(
+    `SELECT login, real_name, role::text AS role, region_code FROM app_user WHERE login = ANY($1::text[]) ORDER BY array_position($1::text[], login)`,
+    [logins],
+  );
+  return rows.map((r) => ({ login: r.login, realName: r.real_name, role: r.role, regionCode: r.region_code }));
 }
