@@ -232,6 +232,30 @@ describe("refusals: the file, line and column are named and nothing is written",
   });
 });
 
+describe("two imports of the same file at once", () => {
+  it("exactly one loads; the other is refused as a duplicate", async () => {
+    const file = writeCsv("same.csv", `id_number,name,kind\n${validId(80)},甲,emigrated\n`);
+    const results = await Promise.allSettled([importFile({ kind: "department", filePath: file }), importFile({ kind: "department", filePath: file })]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toBeInstanceOf(ImportError);
+    expect((rejected.reason as ImportError).refusal.reason).toBe("duplicate_file");
+  });
+});
+
+describe("progress", () => {
+  it("reports bytes of the file and ends with every byte and the rows loaded", async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `${validId(100 + (i % 900), "19900101")},某${i},110,1`);
+    const file = writeCsv("big.csv", ["id_number,name,scheme,status", ...rows].join("\n") + "\n");
+    const seen: { bytes: number; totalBytes: number; rows: number }[] = [];
+    const r = await importFile({ kind: "enrolment", filePath: file, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((p) => p.totalBytes === seen[0].totalBytes && p.bytes <= p.totalBytes)).toBe(true);
+    expect(seen.at(-1)).toEqual({ bytes: seen[0].totalBytes, totalBytes: seen[0].totalBytes, rows: r.rowsLoaded });
+    expect(r.rowsLoaded).toBe(2000);
+  });
+});
+
 describe("replace", () => {
   it("retires every earlier active batch of the kind, and no other kind's", async () => {
     const a = await importFile({ kind: "elsewhere", filePath: writeCsv("a.csv", `id_number,name,scheme,region_code,status\n${validId(60)},甲,110,310104,1\n`) });
