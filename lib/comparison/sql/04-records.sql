@@ -43,6 +43,11 @@ ANALYZE cmp_rec;
 --   else_in_province / else_out_province   §4 an active elsewhere record in / outside the city's province
 --   first_local_key    §7 the first local enrolment record in import order (the name of a person
 --                      not in the population batches)
+--   min_name/max_name  §4 name_mismatch: "a local enrolment or elsewhere record (any status) has the
+--                      same ID but a different normalised name from the population record" (an
+--                      out-of-city enrolment record is an elsewhere record, §3; department records
+--                      never raise it). Every record's name equals the population name exactly when
+--                      the smallest and the largest of them do (compared in 05-scope.sql).
 CREATE TEMP TABLE cmp_rec_agg ON COMMIT DROP AS
 SELECT r.id,
        bool_or(r.is_local) AS has_local,
@@ -54,7 +59,8 @@ SELECT r.id,
        bool_or(r.is_local AND r.benefit) AS receives_benefit,
        bool_or(r.active AND NOT r.is_local AND left(r.place, 2) = (SELECT province FROM cmp_param)) AS else_in_province,
        bool_or(r.active AND NOT r.is_local AND left(r.place, 2) <> (SELECT province FROM cmp_param)) AS else_out_province,
-       min(CASE WHEN r.is_local THEN r.batch_id::bigint * 4294967296 + r.line_no END) AS first_local_key
+       min(CASE WHEN r.is_local THEN r.batch_id::bigint * 4294967296 + r.line_no END) AS first_local_key,
+       min(r.name COLLATE "C") AS min_name, max(r.name COLLATE "C") AS max_name
   FROM cmp_rec r
  GROUP BY r.id;
 ANALYZE cmp_rec_agg;
@@ -64,14 +70,6 @@ CREATE TEMP TABLE cmp_else_multi ON COMMIT DROP AS
 SELECT DISTINCT id
   FROM (SELECT id, bit FROM cmp_rec WHERE active AND NOT is_local AND bit <> 0
          GROUP BY id, bit HAVING count(DISTINCT place) >= 2) t;
-
--- §4 name_mismatch: "a local enrolment or elsewhere record (any status) has the same ID but a
--- different normalised name from the population record" (an out-of-city enrolment record is an
--- elsewhere record, §3). Department records never raise it.
-CREATE TEMP TABLE cmp_name_mismatch ON COMMIT DROP AS
-SELECT DISTINCT r.id
-  FROM cmp_rec r JOIN cmp_pop p ON p.id = r.id
- WHERE r.name IS DISTINCT FROM p.name;
 
 -- §3 student, §4 deceased / prisoner / military / emigrated: a department record of that kind.
 CREATE TEMP TABLE cmp_dept ON COMMIT DROP AS

@@ -10,10 +10,16 @@
 CREATE TEMP TABLE cmp_person ON COMMIT DROP AS
 SELECT coalesce(p.id, a.id) AS id,
        p.id IS NOT NULL AS in_population,
-       NOT (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, (SELECT city FROM cmp_param)))) AS non_local
+       NOT (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, prm.city))) AS non_local,
+       -- what the classification reads, carried along so that it needs no second join
+       p.name AS pop_name, p.hukou, p.residence, p.status AS pop_status, p.gender, p.birth_date,
+       a.active_mask, a.status2_mask, a.local_active_mask, a.else_active_mask, a.employer_active,
+       a.receives_benefit, a.else_in_province, a.else_out_province, a.first_local_key,
+       (p.id IS NOT NULL AND a.id IS NOT NULL AND (a.min_name <> p.name OR a.max_name <> p.name)) AS name_mismatch
   FROM cmp_pop p
   FULL JOIN cmp_rec_agg a ON a.id = p.id
- WHERE (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, (SELECT city FROM cmp_param))))
+  CROSS JOIN cmp_param prm
+ WHERE (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, prm.city)))
     OR coalesce(a.has_local, false);
 ANALYZE cmp_person;
 

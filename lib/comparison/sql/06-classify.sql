@@ -4,18 +4,18 @@
 CREATE TEMP TABLE cmp_out ON COMMIT DROP AS
 WITH facts AS (
   SELECT c.id, c.non_local, c.in_population,
-         p.name AS pop_name, p.hukou, p.residence, p.status AS pop_status, p.gender, p.birth_date,
+         c.pop_name, c.hukou, c.residence, c.pop_status, c.gender, c.birth_date,
          -- §3 age: whole years completed on the as-of date; the birthday itself counts, and a
          -- 29 February birthday is reached on 1 March in other years (MMDD '0301' > '0229').
          (substr(prm.as_of_ymd, 1, 4)::int - substr(c.id, 7, 4)::int
            - CASE WHEN substr(prm.as_of_ymd, 5, 4) < substr(c.id, 11, 4) THEN 1 ELSE 0 END) AS age,
-         coalesce(a.active_mask, 0) AS active,
+         coalesce(c.active_mask, 0) AS active,
          -- §3 suspended: not active and at least one status-2 record
-         coalesce(a.status2_mask, 0) & ~coalesce(a.active_mask, 0) AS suspended,
-         coalesce(a.local_active_mask, 0) AS local_active,
-         coalesce(a.else_active_mask, 0) AS else_active,
-         coalesce(a.else_in_province, false) AS else_in_province,
-         coalesce(a.else_out_province, false) AS else_out_province,
+         coalesce(c.status2_mask, 0) & ~coalesce(c.active_mask, 0) AS suspended,
+         coalesce(c.local_active_mask, 0) AS local_active,
+         coalesce(c.else_active_mask, 0) AS else_active,
+         coalesce(c.else_in_province, false) AS else_in_province,
+         coalesce(c.else_out_province, false) AS else_out_province,
          coalesce(d.student, false) AS student,
          coalesce(d.deceased, false) AS dept_deceased,
          coalesce(d.prisoner, false) AS prisoner,
@@ -23,21 +23,18 @@ WITH facts AS (
          coalesce(d.emigrated, false) AS emigrated,
          -- §3 the employee set applies: 110 or 310 active locally with an employer on that record,
          -- and no pension benefit received
-         coalesce(a.employer_active, false) AND NOT coalesce(a.receives_benefit, false) AS employee,
-         nm.id IS NOT NULL AS name_mismatch,
+         coalesce(c.employer_active, false) AND NOT coalesce(c.receives_benefit, false) AS employee,
+         c.name_mismatch,
          em.id IS NOT NULL AS else_multi,
-         a.first_local_key,
+         c.first_local_key,
          -- §3 survey region: the hukou code, or with the residence basis the residence code (the
          -- hukou code only when the residence code is empty, §7). Non-local persons have none (§5).
          CASE WHEN c.non_local THEN NULL
-              WHEN prm.basis = 'residence' THEN coalesce(p.residence, p.hukou)
-              ELSE p.hukou END AS survey_code
+              WHEN prm.basis = 'residence' THEN coalesce(c.residence, c.hukou)
+              ELSE c.hukou END AS survey_code
     FROM cmp_person c
     CROSS JOIN cmp_param prm
-    LEFT JOIN cmp_pop p ON p.id = c.id
-    LEFT JOIN cmp_rec_agg a ON a.id = c.id
     LEFT JOIN cmp_dept d ON d.id = c.id
-    LEFT JOIN cmp_name_mismatch nm ON nm.id = c.id
     LEFT JOIN cmp_else_multi em ON em.id = c.id
 ),
 flagged AS (

@@ -38,7 +38,8 @@ SELECT n.id, n.region_code, 'PENDING', n.category, n.category, n.flags, n.missin
   FROM cmp_needs n
  WHERE n.region_code IS NOT NULL
    AND NOT EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = n.id
-                     AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'));
+                     AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'))
+ ORDER BY n.id;
 
 -- The registry: one row per person in scope with basic data from the population record (or the
 -- first local enrolment record's name), the latest result and the registration status:
@@ -57,6 +58,7 @@ SELECT o.id, coalesce(o.name, ''), p.gender, p.birth_date, p.ethnicity,
                         ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus",
        (SELECT run_id FROM cmp_param)
   FROM cmp_out o LEFT JOIN cmp_pop p ON p.id = o.id
+ ORDER BY o.id -- in key order, like the results
 ON CONFLICT (id_number) DO UPDATE SET
   name = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.name ELSE excluded.name END,
   gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE excluded.gender END,
