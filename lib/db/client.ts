@@ -15,7 +15,12 @@ function databaseUrl(): string {
 }
 
 export function pool(): pg.Pool {
-  globals.__pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10 });
+  if (!globals.__pool) {
+    globals.__pool = new pg.Pool({ connectionString: databaseUrl(), max: 10 });
+    // An idle connection that the server drops (restart, admin kill) must not crash the process:
+    // the pool discards it and the next query opens a new one.
+    globals.__pool.on("error", (e) => console.error(`[db] idle connection lost: ${e.message}`));
+  }
   return globals.__pool;
 }
 
