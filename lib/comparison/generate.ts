@@ -312,20 +312,20 @@ export async function generateCity(opts: GenerateOptions): Promise<GenerateResul
   const result: GenerateResult = { files, rows: all.reduce((a, f) => a + f.rows, 0) };
 
   if (keep) {
-    const { results } = referenceCompare({
-      asOf,
-      basis: "hukou",
-      cityCode: city,
-      communities,
-      batches: [
-        { kind: "population", rows: population.kept ?? [] },
-        ...enrolment.map((f) => ({ kind: "enrolment" as const, rows: f.kept ?? [] })),
-        { kind: "department", rows: department.kept ?? [] },
-        { kind: "elsewhere", rows: elsewhere.kept ?? [] },
-      ],
-    });
+    const batches = [
+      { kind: "population" as const, rows: population.kept ?? [] },
+      ...enrolment.map((f) => ({ kind: "enrolment" as const, rows: f.kept ?? [] })),
+      { kind: "department" as const, rows: department.kept ?? [] },
+      { kind: "elsewhere" as const, rows: elsewhere.kept ?? [] },
+    ];
+    const write = (file: string, basis: "hukou" | "residence") => {
+      const { results } = referenceCompare({ asOf, basis, cityCode: city, communities, batches });
+      fs.writeFileSync(file, `\uFEFFid_number,name,category,flags,missing_schemes,region_code\n${results.map((r) => `${resultsCsvLine(r)}\n`).join("")}`);
+    };
     result.expectedFile = out("expected-results.csv");
-    fs.writeFileSync(result.expectedFile, `\uFEFFid_number,name,category,flags,missing_schemes,region_code\n${results.map((r) => `${resultsCsvLine(r)}\n`).join("")}`);
+    write(result.expectedFile, "hukou");
+    // the same inputs compared with the residence basis
+    write(out("expected-results-residence.csv"), "residence");
   }
   return result;
 }

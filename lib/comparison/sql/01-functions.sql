@@ -32,10 +32,15 @@ $$;
 -- · • ・ . ． become ·. "White space" is JavaScript's \s set (ASCII white space, NBSP, U+1680,
 -- U+2000–U+200A, U+2028/9, U+202F, U+205F, U+3000, U+FEFF); removing it also trims. ． is
 -- half-width "." after half_width(). Choice: every dot variant anywhere in the name becomes ·.
+-- A missing name is the empty name.
 CREATE FUNCTION pg_temp.cmp_name(s TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS $$
-  SELECT translate(
+  SELECT CASE
+    -- fast path (most names): nothing to change, one scan
+    WHEN coalesce(s, '') !~ '[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff•・.！-～]' THEN coalesce(s, '')
+    ELSE translate(
            regexp_replace(half_width(coalesce(s, '')), '[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+', '', 'g'),
            '•・.', '···')
+  END
 $$;
 
 -- The scheme table of import-formats.md as bits, so that a person's schemes are one integer:

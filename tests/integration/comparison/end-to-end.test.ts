@@ -40,6 +40,21 @@ describe("the generated city, end to end", () => {
     expect(actual).toBe(expected);
   });
 
+  it("with the residence basis, the export equals the oracle's expected-results-residence.csv exactly", async () => {
+    const s = await runComparison({ asOf: AS_OF, basis: "residence" });
+    const out = path.join(dir, "results-residence.csv");
+    await exportResults(s.runId, out);
+    const expected = fs.readFileSync(path.join(dir, "expected-results-residence.csv"), "utf8");
+    const actual = fs.readFileSync(out, "utf8");
+    const e = expected.split("\n");
+    const a = actual.split("\n");
+    const firstDiff = e.findIndex((line, i) => line !== a[i]);
+    expect(firstDiff === -1 ? null : { line: firstDiff + 1, expected: e[firstDiff], actual: a[firstDiff] }).toBeNull();
+    expect(actual).not.toBe(fs.readFileSync(gen.expectedFile!, "utf8"));
+    // back to the hukou basis for the tests below
+    await runComparison({ asOf: AS_OF });
+  });
+
   it("every category and flag occurs in the generated data, and invalid rows of every reason", async () => {
     const text = fs.readFileSync(gen.expectedFile!, "utf8");
     for (const c of ["EXCLUDED", "INFO_ERROR", "DUPLICATE", "NOT_INSURED", "INTERRUPTED", "PARTIAL", "CONFIRMED"]) expect(text).toContain(`,${c},`);

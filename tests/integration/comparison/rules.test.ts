@@ -160,6 +160,17 @@ describe("§1 name normalisation", () => {
     expect(r.flags).not.toContain("name_mismatch");
   });
 
+  it("an empty name on a record differs from the population name (name_mismatch); a no-break space is white space", async () => {
+    const a = newId("19800101");
+    const b = newId("19800101");
+    await population(c, [{ id: a, name: "张三" }, { id: b, name: "李\u00a0四" }]);
+    await enrolment(c, [...resident(a), { id: a, scheme: "210", name: null }, { id: b, scheme: "170", name: "李四" }, { id: b, scheme: "390", name: "李 四" }]);
+    const r = await run();
+    expect(r.get(a)?.flags).toEqual(["name_mismatch"]);
+    expect(r.get(b)?.flags).toEqual([]);
+    expect(r.get(b)?.name).toBe("李四");
+  });
+
   it("full-width letters and ideographic spaces in a name are normalised", async () => {
     const id = newId("19800101");
     await population(c, [{ id, name: "ＡＢＣ\u3000李" }]);
