@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type TLocale, type TMessageKey, translator } from "@/lib/i18n/messages";
 import { saveDraftAction, submitFormAction } from "@/lib/survey/actions";
+import { type PickerRegion, RegionPicker } from "./region-picker";
 import { DECLARANT, ELSEWHERE, EMPLOYMENT, EMPLOYMENT_PLACE, fieldErrorKeys, MEDICAL, NOT_INSURED_REASONS, OCCUPATIONS, PENSION, ZSurveyForm } from "@/lib/survey/schema";
 
 // The registration form on a phone. The same zod schema validates here and on the server.
@@ -29,7 +30,7 @@ export function toInput(values: Values): Values {
   return { ...values, surveyors, reasons: Array.isArray(values.reasons) ? values.reasons : [] };
 }
 
-export function SurveyForm({ taskId, version: initialVersion, initial, locale, editable }: { taskId: number; version: number; initial: Values; locale: TLocale; editable: boolean }) {
+export function SurveyForm({ taskId, version: initialVersion, initial, locale, editable, regions, cityName }: { taskId: number; version: number; initial: Values; locale: TLocale; editable: boolean; regions: PickerRegion[]; cityName: string }) {
   const t = useMemo(() => translator(locale), [locale]);
   const router = useRouter();
   const [values, setValues] = useState<Values>(initial);
@@ -191,7 +192,11 @@ export function SurveyForm({ taskId, version: initialVersion, initial, locale, e
       </fieldset>
       <fieldset className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
         <legend className="px-1 font-medium">{t("survey.residenceAddress")}</legend>
-        {text("residenceRegionCode", { inputMode: "numeric", maxLength: 12 })}
+        <div>
+          <span className="text-sm font-medium text-slate-700">{t("survey.residenceRegion")}</span>
+          <RegionPicker regions={regions} value={String(values.residenceRegionCode ?? "")} onChange={(code) => set("residenceRegionCode", code.length === 12 ? code : code ? code : undefined)} disabled={!editable} t={t} cityName={cityName} />
+          {err("residenceRegionCode")}
+        </div>
         {text("residenceAddress")}
         {text("mobile", { inputMode: "tel", maxLength: 11, autoComplete: "tel" })}
         {text("landline", { inputMode: "tel" })}

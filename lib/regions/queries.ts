@@ -1,5 +1,6 @@
 import { prisma } from "@/lib/db/client";
-import { type Actor, NotFoundError, requireInScope } from "@/lib/policy";
+import { env } from "@/lib/env";
+import { type Actor, NotFoundError, requireInScope, requirePermission } from "@/lib/policy";
 
 export interface RegionSummary {
   code: string;
@@ -37,4 +38,12 @@ export async function personCountsByChild(actor: Actor, code: string): Promise<M
     out.set(r.child, entry);
   }
   return out;
+}
+
+/** The whole city tree for pickers (region names and codes only, no personal data). */
+export async function cityRegions(actor: Actor): Promise<{ cityName: string; regions: RegionSummary[] }> {
+  requirePermission(actor, "task:view");
+  const city = env().CITY_CODE;
+  const regions = await prisma().region.findMany({ where: { code: { startsWith: city } }, orderBy: { code: "asc" }, select: { code: true, name: true, level: true, parentCode: true } });
+  return { cityName: regions.find((r) => r.code === city)?.name ?? city, regions };
 }

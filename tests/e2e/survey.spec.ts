@@ -27,6 +27,11 @@ async function surveyorTask(n: number): Promise<{ id: number; id_number: string 
 async function fillAndSubmit(page: Page, opts: { mobile: string }) {
   const form = page.getByTestId("survey-form");
   await form.locator('select[name="employment"]').selectOption("EMPLOYED");
+  // 常住所在地 with the region picker: district → street → community.
+  await form.getByLabel("district").selectOption({ label: "天宁区" });
+  await form.getByLabel("street").selectOption({ label: "青龙街道" });
+  await form.getByLabel("community").selectOption({ index: 1 });
+  await expect(form.getByLabel("community")).toHaveValue(/^320402002\d{3}$/);
   await form.locator('input[name="mobile"]').fill(opts.mobile);
   await form.locator('select[name="pension"]').selectOption("RESIDENT");
   await form.locator('select[name="medical"]').selectOption("RESIDENT");

@@ -9,6 +9,7 @@ import { getLocale, getT } from "@/lib/i18n/server";
 import { can, guarded } from "@/lib/policy";
 import { reviewAction } from "@/lib/review/actions";
 import { findTransition, type TTaskState } from "@/lib/review/workflow";
+import { cityRegions } from "@/lib/regions/queries";
 import { getTaskDetail } from "@/lib/survey/queries";
 
 export default async function ReviewTaskPage({ params }: { params: Promise<{ taskId: string }> }) {
@@ -18,6 +19,7 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ tas
   const loaded = await guarded(getTaskDetail(user, Number(taskId) || 0, "task:view"));
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const detail = loaded.value;
+  const tree = await cityRegions(user);
   const { task } = detail;
   await writeAudit(user, { action: "person.view", entity: "person", entityId: task.idNumber, regionCode: task.regionCode, detail: { via: "review", taskId: task.id } });
   const approve = findTransition(task.state as TTaskState, "approve");
@@ -33,7 +35,7 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ tas
         </span>
       </div>
       <TaskSummary detail={detail} />
-      <SurveyForm taskId={task.id} version={task.version} initial={initial} locale={locale} editable={false} />
+      <SurveyForm taskId={task.id} version={task.version} initial={initial} locale={locale} editable={false} regions={tree.regions} cityName={tree.cityName} />
       {mayDecide && (
         <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="review-decision">
           <ActionForm action={reviewAction} submitLabel={t("review.approve")} okLabel={t("review.approved")} testId="approve">

@@ -10,6 +10,7 @@ import { getLocale, getT } from "@/lib/i18n/server";
 import { guarded } from "@/lib/policy";
 import { EDITABLE_STATES, MIN_FAILED_VISITS, type TTaskState } from "@/lib/review/workflow";
 import { closeUnreachableAction, recordVisitAction } from "@/lib/survey/actions";
+import { cityRegions } from "@/lib/regions/queries";
 import { getTaskDetail } from "@/lib/survey/queries";
 import { FAILED_OUTCOMES } from "@/lib/survey/schema";
 
@@ -22,6 +23,7 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
   const loaded = await guarded(getTaskDetail(user, Number(taskId) || 0, "survey:fill"));
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const detail = loaded.value;
+  const tree = await cityRegions(user);
   const { task } = detail;
   // Opening a task shows the person's full data: every view is audited.
   await writeAudit(user, { action: "person.view", entity: "person", entityId: task.idNumber, regionCode: task.regionCode, detail: { via: "survey", taskId: task.id } });
@@ -55,7 +57,7 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
           </Link>
         )}
       </div>
-      <SurveyForm taskId={task.id} version={task.version} initial={initial} locale={locale} editable={editable} />
+      <SurveyForm taskId={task.id} version={task.version} initial={initial} locale={locale} editable={editable} regions={tree.regions} cityName={tree.cityName} />
       {editable && (
         <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-medium">{t("survey.recordVisit")}</h2>
