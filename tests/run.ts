@@ -49,9 +49,17 @@ async function createDatabase(serverUrl: string, name: string, template?: string
   return url.toString();
 }
 
-export function findChromium(): string | null {
+/** CHROMIUM_PATH, Debian's Chromium, or a browser Playwright installed itself (never downloaded here). */
+export async function findChromium(): Promise<string | null> {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  try {
+    const { chromium } = await import("playwright-core");
+    const own = chromium.executablePath();
+    if (own && fs.existsSync(own)) return own;
+  } catch {
+    /* no Playwright browser registry: fall through */
+  }
   return null;
 }
 
@@ -96,9 +104,9 @@ async function main() {
       } else tally.failed += 1;
     }
     if (only.has("e2e")) {
-      const chromium = findChromium();
+      const chromium = await findChromium();
       if (!chromium) {
-        console.error("No Chromium found for the end-to-end tests. Install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH.");
+        console.error("No Chromium found for the end-to-end tests. Install Debian's package (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium binary.");
         tally.failed += 1;
       } else {
         const e2eUrl = await createDatabase(server.url, `e2e_${suffix}`);
