@@ -54,7 +54,7 @@ export async function findChromium(): Promise<string | null> {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
   for (const c of candidates) if (c && fs.existsSync(c)) return c;
   try {
-    const { chromium } = await import("playwright-core");
+    const { chromium } = await import("@playwright/test");
     const own = chromium.executablePath();
     if (own && fs.existsSync(own)) return own;
   } catch {
