@@ -113,7 +113,10 @@ export class CsvProgress extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
-    // One line break ends the last row; further ones were blank lines.
-    done(null, this.held ? Buffer.from("\n") : undefined);
+    // One line break ends the last row; further ones were blank lines. It keeps the file's own style
+    // (CRLF from Excel and Windows systems, or LF): COPY refuses a file that mixes the two.
+    if (!this.held) return done(null, undefined);
+    const crlf = this.held[0] === 0x0d && this.held[1] === 0x0a;
+    done(null, Buffer.from(crlf ? "\r\n" : this.held[0] === 0x0d ? "\r" : "\n"));
   }
 }

@@ -102,6 +102,21 @@ describe("enrolment CSV, UTF-8 with BOM and Chinese headers", () => {
   });
 });
 
+describe("CSV with Windows line endings (CRLF), as Excel writes it", () => {
+  it("imports a file ending in CRLF, blank CRLF lines at the end included", async () => {
+    const lines = ["公民身份号码,姓名,类别,日期,来源部门", `${validId(30)},甲,死亡,2024-03-01,民政`, `${validId(31)},乙,服刑,,监狱`];
+    for (const ending of ["\r\n", "\r\n\r\n\r\n"]) {
+      const r = await importFile({ kind: "department", filePath: writeCsv("crlf.csv", lines.join("\r\n") + ending) });
+      expect(r).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsInvalid: 0 });
+      const rows = await q(`SELECT line_no, name, kind, source FROM department_record WHERE batch_id = $1 ORDER BY line_no`, [r.batchId]);
+      expect(rows).toEqual([
+        { line_no: 2, name: "甲", kind: "deceased", source: "民政" },
+        { line_no: 3, name: "乙", kind: "prisoner", source: "监狱" },
+      ]);
+    }
+  });
+});
+
 describe("GB18030/GBK CSV", () => {
   it("is detected and decoded, four-byte characters included, with no mojibake", async () => {
     const file = writeCsv("部门.csv", ["公民身份号码,姓名,类别,日期,来源部门", `${validId(20)},𠮷野家,死亡,2024-03-01,民政`, `${validId(21)},欧阳·娜娜,在校学生,,教育`].join("\n") + "\n", "gb18030");
