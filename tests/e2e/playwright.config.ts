@@ -6,7 +6,9 @@ export default defineConfig({
   testDir: ".",
   testMatch: "**/*.spec.ts",
   fullyParallel: false,
-  workers: 2,
+  // One worker: the specs share one seeded database, and a comparison run in one would change the
+  // survey tasks another is working on.
+  workers: 1,
   retries: 0,
   timeout: 90_000,
   // Generous: CI machines have 2 cores, and the first request to each route renders it cold.
