@@ -7,7 +7,7 @@ import { makeIdNumber } from "@/lib/ids/id-number";
 import type { Actor } from "@/lib/policy";
 import { getPersonPage } from "@/lib/registry/queries";
 import { freshDatabase } from "../helpers/db";
-import { outcome, person, seedRegionsAndUsers, type Users } from "./registry-fixture";
+import { outcome, person, seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
 
 // 变更登记 (seed 003 第十二条): basic fields are approved by the street on evidence; ID number, birth
 // date and hukou type need the street's initial review and the district's approval.

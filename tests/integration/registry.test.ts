@@ -3,7 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { getPersonPage, searchPersons, viewPerson } from "@/lib/registry/queries";
 import { printCommunityForms, printCommunitySummary, printPersonForm, printTaskForm } from "@/lib/survey/print";
 import { freshDatabase } from "../helpers/db";
-import { outcome, person, seedRegionsAndUsers, type Users } from "./registry-fixture";
+import { outcome, person, seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
 
 // The person page and search (domain.md "The registry", "Confidentiality") and the printed forms
 // (registration-form.md "Printing"): scoped by the policy, out of scope answers as not found, every

@@ -1,33 +1,13 @@
-import bcrypt from "bcryptjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DomainError } from "@/lib/auth/action";
 import { prisma } from "@/lib/db/client";
 import { makeIdNumber } from "@/lib/ids/id-number";
-import type { Actor, TRole } from "@/lib/policy";
 import { reviewTask } from "@/lib/review/mutations";
 import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
 import { freshDatabase } from "../helpers/db";
+import { seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
 
-// Two districts, two streets in the first, two communities in the first street.
-const REGIONS = [
-  ["3204", "常州市", "CITY", null],
-  ["320402", "天宁区", "DISTRICT", "3204"],
-  ["320404", "钟楼区", "DISTRICT", "3204"],
-  ["320402002", "青龙街道", "STREET", "320402"],
-  ["320402004", "红梅街道", "STREET", "320402"],
-  ["320404001", "五星街道", "STREET", "320404"],
-  ["320402002001", "甲社区", "COMMUNITY", "320402002"],
-  ["320402002002", "乙社区", "COMMUNITY", "320402002"],
-  ["320402004001", "丙社区", "COMMUNITY", "320402004"],
-  ["320404001001", "丁社区", "COMMUNITY", "320404001"],
-] as const;
-
-const users: Record<string, Actor> = {};
-async function user(login: string, role: TRole, regionCode: string | null): Promise<Actor> {
-  const u = await prisma().user.create({ data: { login, realName: login, passwordHash: await bcrypt.hash("x", 4), role, regionCode } });
-  users[login] = { id: u.id, login, role, regionCode };
-  return users[login];
-}
+let users: Users;
 
 const FORM = {
   employment: "FLEXIBLE",
@@ -59,17 +39,7 @@ let teamId: number;
 
 beforeAll(async () => {
   await freshDatabase();
-  for (const [code, name, level, parentCode] of REGIONS) await prisma().region.create({ data: { code, name, level, parentCode } });
-  await user("city", "CITY_STAFF", "3204");
-  await user("tianning", "DISTRICT_REVIEWER", "320402");
-  await user("zhonglou", "DISTRICT_REVIEWER", "320404");
-  await user("qinglong", "STREET_CLERK", "320402002");
-  await user("hongmei", "STREET_CLERK", "320402004");
-  await user("s1", "COMMUNITY_SURVEYOR", "320402002001");
-  await user("s2", "COMMUNITY_SURVEYOR", "320402002001");
-  await user("s3", "COMMUNITY_SURVEYOR", "320402002001");
-  await user("other", "COMMUNITY_SURVEYOR", "320402002002");
-  await user("admin", "SYSTEM_ADMIN", null);
+  users = await seedRegionsAndUsers();
   teamId = await createTeam(users.qinglong, { communityCode: "320402002001", name: "甲一组", memberIds: [users.s1.id, users.s2.id] });
 });
 
@@ -146,7 +116,7 @@ describe("the form, the review and the registry", () => {
     const t = await task("320402002001", "ASSIGNED", teamId);
     await submitForm(users.s1, t.id, FORM, t.version);
     const cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
-    const clerk2 = await user("qinglong2", "STREET_CLERK", "320402002");
+    const clerk2 = users.qinglong2;
     const results = await Promise.all([
       refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version })),
       refusal(reviewTask(clerk2, { taskId: t.id, decision: "return", comment: "再核实", expectedVersion: cur.version })),
