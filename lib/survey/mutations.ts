@@ -45,23 +45,36 @@ export async function createTeam(actor: Actor, input: { communityCode: string; n
   });
 }
 
-/** 街道 → 调查小组: assigns released tasks of the team's community to the team. */
+/**
+ * 街道 → 调查小组: assigns released tasks of the team's community to the team, in one statement
+ * (a community can hold hundreds): every task moves PENDING/ASSIGNED → ASSIGNED as the transition
+ * table allows, with its version raised and its event row, and one audit row for the assignment.
+ */
 export async function assignTasks(actor: Actor, input: { teamId: number; taskIds?: number[] }): Promise<number> {
   requirePermission(actor, "task:assign-community");
+  const from = (["PENDING", "ASSIGNED"] as const).filter((state) => findTransition(state, "assign")?.to === "ASSIGNED");
   return prisma().$transaction(async (tx) => {
     const team = await tx.surveyTeam.findUnique({ where: { id: input.teamId } });
     if (!team) throw new NotFoundError("team");
+    // All tasks of one community: one policy check covers them all.
     requireInScope(actor, "task:assign-community", team.communityCode);
-    const tasks = await tx.surveyTask.findMany({
-      where: { regionCode: team.communityCode, state: { in: ["PENDING", "ASSIGNED"] }, releasedAt: { not: null }, ...(input.taskIds ? { id: { in: input.taskIds } } : {}) },
-      select: { id: true },
-      orderBy: { id: "asc" },
-    });
-    for (const { id } of tasks) {
-      const task = await loadTask(tx, id);
-      if (task) await applyTransition(tx, actor, task, "assign", { data: { teamId: team.id } });
-    }
-    return tasks.length;
+    const ids = input.taskIds ?? null;
+    const moved = await tx.$queryRaw<{ task_id: number }[]>`
+      WITH target AS (
+        SELECT id, state FROM survey_task
+        WHERE region_code = ${team.communityCode} AND state::text = ANY(${from}::text[]) AND released_at IS NOT NULL
+          AND (${ids}::int[] IS NULL OR id = ANY(${ids}::int[]))
+        ORDER BY id FOR UPDATE
+      ), moved AS (
+        UPDATE survey_task t SET state = 'ASSIGNED', team_id = ${team.id}, version = t.version + 1, updated_at = now()
+        FROM target WHERE t.id = target.id
+        RETURNING t.id, target.state AS from_state
+      )
+      INSERT INTO task_event (task_id, event, from_state, to_state, actor_id)
+      SELECT id, 'assign', from_state, 'ASSIGNED', ${actor.id} FROM moved
+      RETURNING task_id`;
+    await writeAudit(actor, { action: "task.assign", entity: "survey_team", entityId: String(team.id), regionCode: team.communityCode, detail: { tasks: moved.length, taskIds: input.taskIds ?? "all released" } }, tx);
+    return moved.length;
   });
 }
 

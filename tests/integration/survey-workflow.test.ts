@@ -54,6 +54,12 @@ describe("assignment down the hierarchy", () => {
     const after = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
     expect(after.state).toBe("ASSIGNED");
     expect(after.teamId).toBe(teamId);
+    expect(after.version).toBe(t.version + 2); // released, then assigned
+    const events = await prisma().taskEvent.findMany({ where: { taskId: t.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.event, e.fromState, e.toState, e.actorId])).toEqual([
+      ["release", "PENDING", "PENDING", users.tianning.id],
+      ["assign", "PENDING", "ASSIGNED", users.qinglong.id],
+    ]);
   });
   it("a district reviewer cannot release another district's tasks", async () => {
     expect(await refusal(releaseToStreets(users.zhonglou, "320402002"))).toBe("NotFoundError");
