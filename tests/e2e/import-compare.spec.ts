@@ -10,7 +10,7 @@ import { query, signIn } from "./fixtures";
 function departmentCsv(): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "e2e-import-")), "民政死亡名单.csv");
   // Persons outside the demo population: out of scope, so the run changes nobody's survey task.
-  fs.writeFileSync(file, "\uFEFF公民身份号码,姓名,类别,日期,来源部门\r\n11010519491231002X,张三,死亡,2026-01-05,民政\r\n110105194912310021,李四,死亡,2026-02-01,民政\r\n");
+  fs.writeFileSync(file, "\uFEFF公民身份号码,姓名,类别,日期,来源部门\r\n11010519491231002X,张三,死亡,2026-01-05,民政\r\n110105194912310021,=1+2,死亡,2026-02-01,民政\r\n");
   return file;
 }
 
@@ -29,9 +29,12 @@ test("city staff import a department file and see its batch and invalid rows", a
   await expect(page.getByTestId(`batch-${batch.id}`)).toContainText("民政死亡名单.csv");
   await page.goto(`/imports/${batch.id}`);
   await expect(page.getByTestId("invalid-table")).toContainText("校验码错误");
+  await expect(page.getByTestId("invalid-table")).toContainText("=1+2");
   const csv = await page.request.get(`/api/imports/${batch.id}/invalid`);
   expect(csv.status()).toBe(200);
   expect((await csv.body()).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  // A name that Excel would run as a formula is quoted (CSV injection).
+  expect(await csv.text()).toContain("'=1+2");
 });
 
 test("a refused file names the line, the column and the reason", async ({ page }) => {

@@ -35,7 +35,11 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const rows = iterateResults(user, id, filter);
   const fileName = `comparison-${id}.${format}`;
   if (format === "csv") {
-    const field = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    // A cell starting with = + - @ would run as a formula in Excel (CSV injection): quote it with '.
+    const field = (raw: string) => {
+      const v = /^[=+\-@]/.test(raw) ? `'${raw}` : raw;
+      return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+    };
     void (async () => {
       out.write(`\uFEFF${header.map(field).join(",")}\n`);
       for await (const batch of rows) {

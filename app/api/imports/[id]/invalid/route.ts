@@ -11,6 +11,8 @@ import { can } from "@/lib/policy";
 // system — so every download is written to the audit log first.
 
 export const runtime = "nodejs";
+
+const SAFE = (column: string) => `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@') THEN '''' || ${column} ELSE ${column} END`;
 export const dynamic = "force-dynamic";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -29,7 +31,10 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
     const client = await pool().connect();
     // COPY takes no parameters: the id is a checked integer and the table comes from RECORD_TABLE.
     const copy = client.query(
-      copyTo(`COPY (SELECT line_no AS line, id_raw, name, id_invalid AS reason FROM ${table} WHERE batch_id = ${id} AND id_invalid IS NOT NULL ORDER BY line_no) TO STDOUT WITH (FORMAT csv, HEADER true)`),
+      // A cell starting with = + - @ would run as a formula in Excel (CSV injection): quote it with '.
+      copyTo(
+        `COPY (SELECT line_no AS line, ${SAFE("id_raw")} AS id_raw, ${SAFE("name")} AS name, id_invalid AS reason FROM ${table} WHERE batch_id = ${id} AND id_invalid IS NOT NULL ORDER BY line_no) TO STDOUT WITH (FORMAT csv, HEADER true)`,
+      ),
     );
     let released = false;
     const release = (err?: Error) => {
