@@ -1,5 +1,6 @@
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
+import { categoryLabel, flagLabel, genderLabel, schemeLabel } from "@/lib/registry/labels";
 import type { getTaskDetail } from "@/lib/survey/queries";
 
 const ENROLMENT_STATUS: Record<number, string> = { 1: "参保缴费", 2: "暂停缴费", 3: "终止参保" };
@@ -8,22 +9,18 @@ const ENROLMENT_STATUS: Record<number, string> = { 1: "参保缴费", 2: "暂停
 export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeof getTaskDetail>> }) {
   const t = await getT();
   const { task, person, region, enrolment } = detail;
-  const label = (key: string, fallback: string) => {
-    const text = t(key as TMessageKey);
-    return text === key ? fallback : text;
-  };
-  const scheme = (code: string) => label(`registry.scheme.${code}`, code);
+  const scheme = (code: string) => schemeLabel(t, code);
   const newPerson = (task.form?.data as { newPerson?: { name: string; hukouAddress: string | null } } | null)?.newPerson;
   const rows: [TMessageKey, string][] = [
     ["survey.name", person?.name ?? newPerson?.name ?? ""],
     ["survey.idNumber", task.idNumber],
-    ["survey.gender", person?.gender === "1" ? "男" : person?.gender === "2" ? "女" : ""],
+    ["survey.gender", genderLabel(t, person?.gender ?? null)],
     ["survey.birthDate", person?.birthDate ? person.birthDate.toISOString().slice(0, 10) : ""],
     ["survey.ethnicity", person?.ethnicity ?? ""],
     ["survey.hukouAddress", person?.hukouAddress ?? newPerson?.hukouAddress ?? ""],
     ["survey.hukouRegion", region ? `${region.name}（${region.code}）` : task.regionCode],
-    ["survey.category", label(`registry.category.${task.category}`, task.category)],
-    ["survey.flags", task.flags.map((f) => label(`registry.flag.${f}`, f)).join("、")],
+    ["survey.category", categoryLabel(t, task.category)],
+    ["survey.flags", task.flags.map((f) => flagLabel(t, f)).join("、")],
     ["survey.missing", task.missingSchemes.map(scheme).join("、")],
   ];
   return (

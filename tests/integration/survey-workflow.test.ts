@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { DomainError } from "@/lib/auth/action";
 import { prisma } from "@/lib/db/client";
 import { makeIdNumber } from "@/lib/ids/id-number";
 import { reviewTask } from "@/lib/review/mutations";
 import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
 import { freshDatabase } from "../helpers/db";
-import { seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
+import { outcome, seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
 
 let users: Users;
 
@@ -25,16 +24,6 @@ async function task(regionCode = "320402002001", state: "PENDING" | "ASSIGNED" =
   return prisma().surveyTask.create({ data: { idNumber, regionCode, state, reason: "未参保", category: "NOT_INSURED", releasedAt: state === "ASSIGNED" ? new Date() : null, teamId: teamId ?? null } });
 }
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DomainError) return e.key;
-    return (e as Error).name;
-  }
-  return "succeeded";
-}
-
 let teamId: number;
 
 beforeAll(async () => {
@@ -46,7 +35,7 @@ beforeAll(async () => {
 describe("assignment down the hierarchy", () => {
   it("the district releases to streets, the street assigns to a team, the surveyor sees it", async () => {
     const t = await task();
-    expect(await refusal(assignTasks(users.qinglong, { teamId, taskIds: [t.id] }))).toBe("succeeded");
+    expect(await outcome(assignTasks(users.qinglong, { teamId, taskIds: [t.id] }))).toBe("succeeded");
     // Not yet released: the street cannot assign it.
     expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("PENDING");
     expect(await releaseToStreets(users.tianning, "320402002")).toBeGreaterThanOrEqual(1);
@@ -62,16 +51,16 @@ describe("assignment down the hierarchy", () => {
     ]);
   });
   it("a district reviewer cannot release another district's tasks", async () => {
-    expect(await refusal(releaseToStreets(users.zhonglou, "320402002"))).toBe("NotFoundError");
+    expect(await outcome(releaseToStreets(users.zhonglou, "320402002"))).toBe("NotFoundError");
   });
   it("a street clerk cannot form a team in another street, nor a team of one", async () => {
-    expect(await refusal(createTeam(users.hongmei, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id, users.s2.id] }))).toBe("NotFoundError");
-    expect(await refusal(createTeam(users.qinglong, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id] }))).toBe("survey.err.teamSize");
-    expect(await refusal(createTeam(users.qinglong, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id, users.other.id] }))).toBe("survey.err.teamMembers");
+    expect(await outcome(createTeam(users.hongmei, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id, users.s2.id] }))).toBe("NotFoundError");
+    expect(await outcome(createTeam(users.qinglong, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id] }))).toBe("survey.err.teamSize");
+    expect(await outcome(createTeam(users.qinglong, { communityCode: "320402002001", name: "x", memberIds: [users.s1.id, users.other.id] }))).toBe("survey.err.teamMembers");
   });
   it("the system administrator and city staff cannot assign", async () => {
-    expect(await refusal(assignTasks(users.admin, { teamId }))).toBe("NotAllowedError");
-    expect(await refusal(assignTasks(users.city, { teamId }))).toBe("NotAllowedError");
+    expect(await outcome(assignTasks(users.admin, { teamId }))).toBe("NotAllowedError");
+    expect(await outcome(assignTasks(users.city, { teamId }))).toBe("NotAllowedError");
   });
 });
 
@@ -92,15 +81,15 @@ describe("the form, the review and the registry", () => {
     expect(history.map((h) => h.field)).toEqual(expect.arrayContaining(["phone", "residenceAddress", "survey.employment", "status"]));
     expect(history.every((h) => h.changedById === users.tianning.id && h.taskId === t.id)).toBe(true);
     // Approved records are locked.
-    expect(await refusal(saveDraft(users.s1, t.id, {}, submitted.version + 2))).toBe("review.err.invalidTransition");
-    expect(await refusal(reviewTask(users.tianning, { taskId: t.id, decision: "return", comment: "x", expectedVersion: submitted.version + 2 }))).toBe("review.err.invalidTransition");
+    expect(await outcome(saveDraft(users.s1, t.id, {}, submitted.version + 2))).toBe("review.err.invalidTransition");
+    expect(await outcome(reviewTask(users.tianning, { taskId: t.id, decision: "return", comment: "x", expectedVersion: submitted.version + 2 }))).toBe("review.err.invalidTransition");
   });
 
   it("a return goes back to the surveyor with the comment, who edits and resubmits", async () => {
     const t = await task("320402002001", "ASSIGNED", teamId);
     await submitForm(users.s1, t.id, FORM, t.version);
     let cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
-    expect(await refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "return", expectedVersion: cur.version }))).toBe("review.err.commentRequired");
+    expect(await outcome(reviewTask(users.qinglong, { taskId: t.id, decision: "return", expectedVersion: cur.version }))).toBe("review.err.commentRequired");
     await reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version });
     cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
     await reviewTask(users.tianning, { taskId: t.id, decision: "return", comment: "电话号码有误", expectedVersion: cur.version });
@@ -124,8 +113,8 @@ describe("the form, the review and the registry", () => {
     const cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
     const clerk2 = users.qinglong2;
     const results = await Promise.all([
-      refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version })),
-      refusal(reviewTask(clerk2, { taskId: t.id, decision: "return", comment: "再核实", expectedVersion: cur.version })),
+      outcome(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version })),
+      outcome(reviewTask(clerk2, { taskId: t.id, decision: "return", comment: "再核实", expectedVersion: cur.version })),
     ]);
     expect(results.filter((r) => r === "succeeded")).toHaveLength(1);
     expect(results.filter((r) => r === "review.err.changedBySomeoneElse")).toHaveLength(1);
@@ -137,22 +126,22 @@ describe("the form, the review and the registry", () => {
 describe("who may act where", () => {
   it("a surveyor outside the team, or in another community, cannot see or fill the task", async () => {
     const t = await task("320402002001", "ASSIGNED", teamId);
-    expect(await refusal(saveDraft(users.s3, t.id, {}, t.version))).toBe("NotFoundError");
-    expect(await refusal(saveDraft(users.other, t.id, {}, t.version))).toBe("NotFoundError");
+    expect(await outcome(saveDraft(users.s3, t.id, {}, t.version))).toBe("NotFoundError");
+    expect(await outcome(saveDraft(users.other, t.id, {}, t.version))).toBe("NotFoundError");
   });
   it("reviewers act only on their own level and region", async () => {
     const t = await task("320402002001", "ASSIGNED", teamId);
     await submitForm(users.s1, t.id, FORM, t.version);
     const cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
     // District cannot do the street's initial review; another street and another district cannot see it.
-    expect(await refusal(reviewTask(users.tianning, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
-    expect(await refusal(reviewTask(users.hongmei, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotFoundError");
-    expect(await refusal(reviewTask(users.s1, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
-    expect(await refusal(reviewTask(users.city, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
-    expect(await refusal(reviewTask(users.admin, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await outcome(reviewTask(users.tianning, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await outcome(reviewTask(users.hongmei, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotFoundError");
+    expect(await outcome(reviewTask(users.s1, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await outcome(reviewTask(users.city, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
+    expect(await outcome(reviewTask(users.admin, { taskId: t.id, decision: "approve", expectedVersion: cur.version }))).toBe("NotAllowedError");
     await reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version });
-    expect(await refusal(reviewTask(users.zhonglou, { taskId: t.id, decision: "approve", expectedVersion: cur.version + 1 }))).toBe("NotFoundError");
-    expect(await refusal(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version + 1 }))).toBe("NotAllowedError");
+    expect(await outcome(reviewTask(users.zhonglou, { taskId: t.id, decision: "approve", expectedVersion: cur.version + 1 }))).toBe("NotFoundError");
+    expect(await outcome(reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version + 1 }))).toBe("NotAllowedError");
   });
 });
 
@@ -160,14 +149,14 @@ describe("failed visits and unreachable", () => {
   it("closing as unreachable needs repeated failed visits and a reason; the district reopens", async () => {
     const t = await task("320402002001", "ASSIGNED", teamId);
     await recordVisit(users.s1, t.id, "NOBODY_HOME");
-    expect(await refusal(closeUnreachable(users.s1, t.id, "多次无人", t.version))).toBe("survey.err.notEnoughVisits");
+    expect(await outcome(closeUnreachable(users.s1, t.id, "多次无人", t.version))).toBe("survey.err.notEnoughVisits");
     await recordVisit(users.s1, t.id, "NOT_FOUND", "邻居称已搬走");
-    expect(await refusal(closeUnreachable(users.s1, t.id, "", t.version))).toBe("review.err.commentRequired");
+    expect(await outcome(closeUnreachable(users.s1, t.id, "", t.version))).toBe("review.err.commentRequired");
     await closeUnreachable(users.s1, t.id, "多次无人", t.version);
     const closed = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
     expect(closed.state).toBe("UNREACHABLE");
     expect(closed.unreachableReason).toBe("多次无人");
-    expect(await refusal(reopenTask(users.qinglong, t.id, closed.version))).toBe("NotAllowedError");
+    expect(await outcome(reopenTask(users.qinglong, t.id, closed.version))).toBe("NotAllowedError");
     await reopenTask(users.tianning, t.id, closed.version);
     expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("ASSIGNED");
   });
@@ -182,10 +171,10 @@ describe("newly found persons (新发现人员)", () => {
   });
   it("an ID already in the registry is refused", async () => {
     const existing = await task();
-    expect(await refusal(addNewlyFoundPerson(users.s1, { idNumber: existing.idNumber, name: "重复", teamId }))).toBe("survey.err.duplicatePerson");
+    expect(await outcome(addNewlyFoundPerson(users.s1, { idNumber: existing.idNumber, name: "重复", teamId }))).toBe("survey.err.duplicatePerson");
   });
   it("an invalid ID is refused", async () => {
-    expect(await refusal(addNewlyFoundPerson(users.s1, { idNumber: "320402198001010000", name: "无效", teamId }))).toBe("survey.err.idNumber");
+    expect(await outcome(addNewlyFoundPerson(users.s1, { idNumber: "320402198001010000", name: "无效", teamId }))).toBe("survey.err.idNumber");
   });
   it("after final approval the newly found person is in the registry", async () => {
     const idNumber = makeIdNumber("320402", "19910202", 901);
