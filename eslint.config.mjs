@@ -4,7 +4,7 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "lib/generated/**", "node_modules/**", ".data/**", "next-env.d.ts"] },
+  { ignores: [".next/**", "lib/generated/**", "node_modules/**", ".data/**", "next-env.d.ts", ".prof/**"] },
   {
     // Imports flow one way: lib (domain) never imports app/ or components/.
     files: ["lib/**/*.{ts,tsx}"],

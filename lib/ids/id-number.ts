@@ -16,7 +16,7 @@ export function toHalfWidth(s: string): string {
 
 export function checkCharacter(first17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i];
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i];
   return CHECK_CHARS[sum % 11];
 }
 
@@ -30,9 +30,22 @@ export function normaliseIdNumber(raw: string | null | undefined): string {
   return s;
 }
 
-function isRealDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+/** Whether y-m-d is a calendar date (year ≥ 1). */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const days = m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= days;
+}
+
+/** 17 ASCII digits and a digit or X/x: the usual input, which needs no cleaning. */
+function isPlain18(s: string): boolean {
+  if (s.length !== 18) return false;
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const last = s.charCodeAt(17);
+  return (last >= 48 && last <= 57) || last === 88 || last === 120;
 }
 
 /** Birth date embedded in a normalised 18-digit ID (digits 7–14), as YYYY-MM-DD. */
@@ -50,12 +63,23 @@ export function genderOf(id: string): "1" | "2" {
  * is the reason. `asOf` (YYYY-MM-DD) bounds the birth date; it defaults to today.
  */
 export function validateIdNumber(raw: string | null | undefined, asOf: string = new Date().toISOString().slice(0, 10)): IdCheck {
+  if (raw && isPlain18(raw)) return checkNormalised18(raw.charCodeAt(17) === 120 ? `${raw.slice(0, 17)}X` : raw, asOf);
   const trimmed = toHalfWidth(raw ?? "").trim().replace(/x/g, "X");
   const id = normaliseIdNumber(raw);
   if (trimmed.length !== 15 && trimmed.length !== 18) return { ok: false, reason: "bad_length", normalised: id };
   if (trimmed.length === 15 && !/^\d{15}$/.test(trimmed)) return { ok: false, reason: "bad_characters", normalised: id };
   if (!/^\d{17}[\dX]$/.test(id)) return { ok: false, reason: "bad_characters", normalised: id };
-  if (trimmed.length === 18 && checkCharacter(id.slice(0, 17)) !== id[17]) return { ok: false, reason: "bad_checksum", normalised: id };
+  if (trimmed.length === 18) return checkNormalised18(id, asOf);
+  return checkBirthDate(id, asOf);
+}
+
+/** The last checks on 17 digits + check character: the check character, then the birth date. */
+function checkNormalised18(id: string, asOf: string): IdCheck {
+  if (checkCharacter(id) !== id[17]) return { ok: false, reason: "bad_checksum", normalised: id };
+  return checkBirthDate(id, asOf);
+}
+
+function checkBirthDate(id: string, asOf: string): IdCheck {
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));

@@ -63,9 +63,3 @@ export async function* readFirstSheet(filePath: string, onBytes: (bytes: number)
     counted.destroy();
   }
 }
-
-/** One CSV record for COPY: quoted only when needed, so that an empty cell stays NULL. */
-export function csvRecord(values: string[]): string {
-  // A backslash is quoted too: a lone "\." line would otherwise end COPY's input.
-  return `${values.map((v) => (/[",\r\n\\]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)).join(",")}\n`;
-}

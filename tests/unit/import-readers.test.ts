@@ -3,10 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { CsvLines } from "@/lib/import/csv-source";
+import { type CsvRecord, CsvProblem, CsvSplitter, gb18030Break } from "@/lib/import/csv-records";
 import { scanFile } from "@/lib/import/file-scan";
 import { headerKey, mapHeader } from "@/lib/import/formats";
-import { cellText, csvRecord } from "@/lib/import/xlsx-source";
+import { cellText } from "@/lib/import/xlsx-source";
 
 // The import readers' pure parts: header mapping, encoding detection, physical line tracking, and
 // how XLSX cells become CSV text.
@@ -55,31 +55,76 @@ describe("encoding detection", () => {
   });
 });
 
-describe("physical lines of CSV records", () => {
-  function scan(text: string, chunk = 3): CsvLines {
-    const lines = new CsvLines();
-    const bytes = Buffer.from(text, "utf8");
-    for (let i = 0; i < bytes.length; i += chunk) lines.scan(bytes.subarray(i, i + chunk));
-    return lines;
+describe("CSV records (PostgreSQL's CSV dialect) with their physical lines", () => {
+  /** Splits text fed in chunks of `chunk` characters, so that every boundary case is crossed. */
+  function split(text: string, chunk = 3): Pick<CsvRecord, "line" | "fields">[] {
+    const records: Pick<CsvRecord, "line" | "fields">[] = [];
+    const splitter = new CsvSplitter((r) => records.push({ line: r.line, fields: r.fields }));
+    for (let i = 0; i < text.length; i += chunk) splitter.push(text.slice(i, i + chunk));
+    splitter.end();
+    return records;
   }
 
-  it("without quoted line breaks, record k starts on line k + 1", () => {
-    expect(scan('h1,h2\na,b\n"c","d"\ne,f\n').shifts).toEqual([]);
+  it("splits fields and records; empty fields, quoted or not, are empty text", () => {
+    for (const chunk of [1, 2, 3, 100]) {
+      expect(split('h1,h2\na,b\n"c",""\n,e\n', chunk)).toEqual([
+        { line: 1, fields: ["h1", "h2"] },
+        { line: 2, fields: ["a", "b"] },
+        { line: 3, fields: ["c", ""] },
+        { line: 4, fields: ["", "e"] },
+      ]);
+    }
   });
 
-  it("records after a quoted line break are shifted by the extra lines", () => {
-    const lines = scan('h1,h2\na,"x\ny"\nb,c\n"p\n\nq",r\ns,t\n');
-    // Record 2 (b,c) starts on line 4; record 4 (s,t) on line 8.
-    expect(lines.shifts).toEqual([
-      [2, 1],
-      [4, 3],
+  it("keeps quoted separators, escaped quotes and line breaks; records after them keep their physical line", () => {
+    for (const chunk of [1, 2, 3, 100]) {
+      expect(split('h1,h2\na,"x\ny"\nb,"say ""hi"", ok"\n"p\r\n\r\nq",r\r\ns,t', chunk)).toEqual([
+        { line: 1, fields: ["h1", "h2"] },
+        { line: 2, fields: ["a", "x\ny"] },
+        { line: 4, fields: ["b", 'say "hi", ok'] },
+        { line: 5, fields: ["p\r\n\r\nq", "r"] },
+        { line: 8, fields: ["s", "t"] },
+      ]);
+    }
+  });
+
+  it("marks records that need COPY escaping or full-width folding", () => {
+    const records: CsvRecord[] = [];
+    const splitter = new CsvSplitter((r) => records.push(r));
+    splitter.push('a,b\na\tb,c\n"x\ny",z\n３２,q\n');
+    splitter.end();
+    expect(records.map((r) => [r.plain, r.narrow])).toEqual([
+      [true, true],
+      [false, true],
+      [false, true],
+      [true, false],
     ]);
   });
 
-  it("escaped quotes do not open a field; an unterminated quote names the line it opened on", () => {
-    const lines = scan('h\n"a ""b"""\nc\n"open\nmore\n');
-    expect(lines.inQuote).toBe(true);
-    expect(lines.quoteStartLine).toBe(4);
+  it("a quote inside a field opens a quoted part, as in PostgreSQL; CRLF and empty lines", () => {
+    expect(split('a"b,c"d,e\r\n\r\nf,g\r\n\r\n', 2)).toEqual([
+      { line: 1, fields: ["ab,cd", "e"] },
+      { line: 3, fields: ["f", "g"] },
+    ]);
+  });
+
+  it("an unterminated quote is refused at the line of the record it opened in", () => {
+    let problem: unknown = null;
+    try {
+      split('h\n"a ""b"""\nc\n"open\nmore\n');
+    } catch (e) {
+      problem = e;
+    }
+    expect(problem).toBeInstanceOf(CsvProblem);
+    expect(problem).toMatchObject({ reason: "broken_quoting", line: 4 });
+  });
+
+  it("GB18030 byte structure: sound, broken, or cut at the end", () => {
+    expect(gb18030Break(iconv.encode("张三,𠮷,abc", "gb18030"))).toBe(-1);
+    expect(gb18030Break(Buffer.from([0x61, 0x80, 0x62]))).toBe(1);
+    expect(gb18030Break(Buffer.from([0x61, 0xd5]))).toBe(-3);
+    expect(gb18030Break(Buffer.from([0x61, 0x95, 0x32, 0x82]))).toBe(-5);
+    expect(gb18030Break(Buffer.from([0x61, 0x95, 0x20]))).toBe(1);
   });
 });
 
@@ -95,9 +140,5 @@ describe("XLSX cells as CSV text", () => {
     expect(cellText({ text: "link", hyperlink: "http://x" })).toBe("link");
     expect(cellText(null)).toBe("");
     expect(cellText(true)).toBe("1");
-  });
-
-  it("quotes only what needs quoting, so that empty cells stay NULL", () => {
-    expect(csvRecord(["2", "a", "", "x,y", 'say "hi"', "\\."])).toBe('2,a,,"x,y","say ""hi""","\\."\n');
   });
 });
