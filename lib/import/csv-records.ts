@@ -2,22 +2,23 @@ import fs from "node:fs";
 import iconv from "iconv-lite";
 import type { TTextEncoding } from "./file-scan";
 
-// CSV files (import-formats.md), decoded and split into records in one streaming pass. The quoting is
-// PostgreSQL's CSV dialect, which the files were written for: fields separated by ",", a '"' anywhere
-// in a field opens a quoted part in which "" is a quote and separators and line breaks are data.
-// Each record carries the physical line it starts on (header = 1), which refusals name. Lines end in
-// LF or CRLF; empty lines are skipped. Most lines hold no quote at all and are split natively; a line
-// with quotes goes through the quote-aware parser, joined with the following lines while a quoted
-// part is open (an odd number of quotes so far: "" inside a quoted part counts twice).
+// CSV files (import-formats.md), split into records in one streaming pass over their UTF-8 bytes
+// (a GB18030 file is converted chunk by chunk first). The quoting is PostgreSQL's CSV dialect, which
+// the files were written for: fields separated by ",", a '"' anywhere in a field opens a quoted part
+// in which "" is a quote and separators and line breaks are data. Each record carries the physical
+// line it starts on (header = 1), which refusals name. Lines end in LF or CRLF; empty lines are
+// skipped. Most lines hold no quote: their fields are byte ranges of the chunk, never copied into
+// JavaScript strings unless a reader asks (values.ts). A line with quotes is parsed as text, joined
+// with the following lines while a quoted part is open (an odd number of quotes so far: "" inside a
+// quoted part counts twice), and its fields written to a buffer of their own.
 
+/** One record: field i is bytes start[i]..end[i] of buf (UTF-8). Valid only during the callback. */
 export interface CsvRecord {
   line: number;
-  /** The fields' text; an empty field is "" whether it was quoted or not. */
-  fields: string[];
-  /** No field holds a tab, backslash or line break (COPY's text format needs no escaping). */
-  plain: boolean;
-  /** No field holds a full-width character or ideographic space (import-formats.md "Values"). */
-  narrow: boolean;
+  count: number;
+  buf: Buffer;
+  start: Int32Array;
+  end: Int32Array;
 }
 
 /** Why a file cannot be read as CSV, and the physical line where that shows. */
@@ -30,21 +31,39 @@ export class CsvProblem extends Error {
   }
 }
 
-const NEEDS_ESCAPE = /[\t\\]/;
-const WIDE = /[\u3000\uff01-\uff5e]/;
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
 
-function quoteCount(line: string): number {
-  let n = 0;
-  let at = line.indexOf('"');
-  while (at >= 0) {
-    n++;
-    at = line.indexOf('"', at + 1);
+/** The text of field i. */
+export function fieldText(r: CsvRecord, i: number): string {
+  return i < r.count ? r.buf.toString("utf8", r.start[i], r.end[i]) : "";
+}
+
+/** Every field's text (headers, regions, tests). */
+export function recordTexts(r: CsvRecord): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < r.count; i++) out.push(fieldText(r, i));
+  return out;
+}
+
+/** A record made of strings (a quoted line, a workbook row): the fields encoded into one buffer. */
+export function recordOf(line: number, fields: string[]): CsvRecord {
+  const buf = Buffer.from(fields.join(""), "utf8");
+  const start = new Int32Array(fields.length);
+  const end = new Int32Array(fields.length);
+  let at = 0;
+  for (let i = 0; i < fields.length; i++) {
+    start[i] = at;
+    at += Buffer.byteLength(fields[i], "utf8");
+    end[i] = at;
   }
-  return n;
+  return { line, count: fields.length, buf, start, end };
 }
 
 /** The fields of one complete record holding quotes (their count is even). */
-function parseQuoted(text: string): string[] {
+export function parseQuoted(text: string): string[] {
   const fields: string[] = [];
   let field = "";
   let inQuote = false;
@@ -52,19 +71,19 @@ function parseQuoted(text: string): string[] {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inQuote) {
-      if (c === 0x22) {
+      if (c === QUOTE) {
         field += text.slice(start, i);
-        if (text.charCodeAt(i + 1) === 0x22) {
+        if (text.charCodeAt(i + 1) === QUOTE) {
           field += '"';
           i++;
         } else inQuote = false;
         start = i + 1;
       }
-    } else if (c === 0x22) {
+    } else if (c === QUOTE) {
       field += text.slice(start, i);
       inQuote = true;
       start = i + 1;
-    } else if (c === 0x2c) {
+    } else if (c === COMMA) {
       fields.push(field + text.slice(start, i));
       field = "";
       start = i + 1;
@@ -74,61 +93,102 @@ function parseQuoted(text: string): string[] {
   return fields;
 }
 
-/** Splits decoded text into records; feed it chunks in order, then call end(). */
+function quotesIn(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (buf[i] === QUOTE) n++;
+  return n;
+}
+
+/** Splits UTF-8 bytes into records; feed it chunks in order, then call end(). Records are handed over synchronously. */
 export class CsvSplitter {
   /** Physical line of the next line to be read. */
   private line = 1;
-  private carry = "";
-  /** A record whose quoted part is still open: its text so far, its first line and its quote count. */
-  private open: { text: string; line: number; quotes: number } | null = null;
+  private carry: Buffer | null = null;
+  /** A record whose quoted part is still open: its bytes so far, its first line and its quote count. */
+  private open: { parts: Buffer[]; line: number; quotes: number } | null = null;
+  private readonly record: CsvRecord = { line: 0, count: 0, buf: Buffer.alloc(0), start: new Int32Array(64), end: new Int32Array(64) };
 
   constructor(private readonly onRecord: (r: CsvRecord) => void) {}
 
-  push(text: string): void {
-    const lines = (this.carry + text).split("\n");
-    this.carry = lines.pop()!;
-    for (const line of lines) this.take(line);
+  push(chunk: Buffer): void {
+    const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    let pos = 0;
+    let nextQuote = data.indexOf(QUOTE);
+    let nl = data.indexOf(LF);
+    while (nl >= 0) {
+      if (nextQuote >= 0 && nextQuote < pos) nextQuote = data.indexOf(QUOTE, pos);
+      this.take(data, pos, nl, nextQuote >= 0 && nextQuote < nl);
+      pos = nl + 1;
+      nl = data.indexOf(LF, pos);
+    }
+    if (pos < data.length) this.carry = Buffer.from(data.subarray(pos));
   }
 
-  private take(raw: string): void {
+  /** The line data[from, to) (its LF at `to`, if any); `quoted` = it holds a quote. */
+  private take(data: Buffer, from: number, to: number, quoted: boolean): void {
     const at = this.line++;
     if (this.open) {
-      this.open.text += `\n${raw}`;
-      this.open.quotes += quoteCount(raw);
+      this.open.parts.push(Buffer.from(data.subarray(from, Math.min(to + 1, data.length))));
+      this.open.quotes += quotesIn(data, from, to);
       if (this.open.quotes % 2 === 0) {
-        const { text, line } = this.open;
+        const { parts, line } = this.open;
         this.open = null;
-        this.emit(parseQuoted(stripCr(text)), line, text);
+        this.onRecord(recordOf(line, parseQuoted(stripCr(Buffer.concat(parts).toString("utf8").replace(/\n$/, "")))));
       }
       return;
     }
-    const line = stripCr(raw);
-    if (line === "") return;
-    if (line.indexOf('"') < 0) {
-      this.onRecord({ line: at, fields: line.split(","), plain: !NEEDS_ESCAPE.test(line), narrow: !WIDE.test(line) });
+    let end = to;
+    if (end > from && data[end - 1] === CR) end--;
+    if (end === from) return;
+    if (quoted) {
+      const quotes = quotesIn(data, from, end);
+      if (quotes % 2 === 0) this.onRecord(recordOf(at, parseQuoted(data.toString("utf8", from, end))));
+      else this.open = { parts: [Buffer.from(data.subarray(from, Math.min(to + 1, data.length)))], line: at, quotes };
       return;
     }
-    const quotes = quoteCount(line);
-    if (quotes % 2 === 0) this.emit(parseQuoted(line), at, line);
-    else this.open = { text: raw, line: at, quotes };
+    const r = this.record;
+    let count = 0;
+    let fieldStart = from;
+    for (let i = from; i < end; i++) {
+      if (data[i] === COMMA) {
+        if (count === r.start.length - 1) this.grow();
+        r.start[count] = fieldStart;
+        r.end[count++] = i;
+        fieldStart = i + 1;
+      }
+    }
+    if (count === r.start.length) this.grow();
+    r.start[count] = fieldStart;
+    r.end[count++] = end;
+    r.count = count;
+    r.line = at;
+    r.buf = data;
+    this.onRecord(r);
   }
 
-  private emit(fields: string[], line: number, text: string): void {
-    this.onRecord({ line, fields, plain: !NEEDS_ESCAPE.test(text) && !/[\r\n]/.test(fields.join("")), narrow: !WIDE.test(text) });
+  private grow(): void {
+    const r = this.record;
+    const start = new Int32Array(r.start.length * 2);
+    const end = new Int32Array(r.end.length * 2);
+    start.set(r.start);
+    end.set(r.end);
+    r.start = start;
+    r.end = end;
   }
 
   end(): void {
-    if (this.carry !== "") {
+    if (this.carry) {
       const last = this.carry;
-      this.carry = "";
-      this.take(last);
+      this.carry = null;
+      this.take(last, 0, last.length, last.indexOf(QUOTE) >= 0);
     }
     if (this.open) throw new CsvProblem("broken_quoting", this.open.line);
   }
 }
 
 function stripCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
+  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
 }
 
 /**
@@ -165,31 +225,30 @@ export function gb18030Break(bytes: Uint8Array): number {
 
 function countLf(bytes: Uint8Array, to: number): number {
   let lines = 0;
-  let at = bytes.indexOf(0x0a);
+  let at = bytes.indexOf(LF);
   while (at >= 0 && at < to) {
     lines++;
-    at = bytes.indexOf(0x0a, at + 1);
+    at = bytes.indexOf(LF, at + 1);
   }
   return lines;
 }
 
 /**
- * The file's records in batches (one per chunk read), decoded from its encoding (file-scan.ts). A UTF-8
- * file was checked whole by the scan; GB18030 bytes are checked here, and the first byte PostgreSQL
- * would not convert refuses the file at its line. `onBytes` receives the bytes read so far.
+ * Reads the file into the splitter, chunk by chunk, as UTF-8 (file-scan.ts chose the encoding; a UTF-8
+ * file was checked whole by the scan, a BOM is dropped). GB18030 bytes are checked here: the first
+ * byte PostgreSQL would not convert refuses the file at its line. After each chunk `afterChunk`
+ * receives the bytes read so far and may hand back something to yield (the typed rows).
  */
-export async function* csvRecords(filePath: string, encoding: TTextEncoding, onBytes: (bytes: number) => void): AsyncGenerator<CsvRecord[]> {
-  let batch: CsvRecord[] = [];
-  const splitter = new CsvSplitter((r) => batch.push(r));
-  const utf8 = encoding === "gb18030" ? null : new TextDecoder("utf-8", { ignoreBOM: false });
+export async function* splitFile<T>(filePath: string, encoding: TTextEncoding, splitter: CsvSplitter, afterChunk: (bytes: number) => T | null): AsyncGenerator<T> {
   const gb = encoding === "gb18030" ? iconv.getDecoder("gb18030") : null;
   let carry: Buffer | null = null;
   let lines = 0;
   let bytes = 0;
   for await (const raw of fs.createReadStream(filePath, { highWaterMark: 1 << 20 })) {
-    const chunk = raw as Buffer;
-    bytes += chunk.length;
-    if (utf8) splitter.push(utf8.decode(chunk, { stream: true }));
+    let chunk = raw as Buffer;
+    if (bytes === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    bytes += (raw as Buffer).length;
+    if (!gb) splitter.push(chunk);
     else {
       const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       const broken = gb18030Break(data);
@@ -198,16 +257,13 @@ export async function* csvRecords(filePath: string, encoding: TTextEncoding, onB
       carry = keep < data.length ? Buffer.from(data.subarray(keep)) : null;
       const sound = data.subarray(0, keep);
       lines += countLf(sound, sound.length);
-      splitter.push(gb!.write(sound));
+      splitter.push(Buffer.from(gb.write(sound), "utf8"));
     }
-    onBytes(bytes);
-    if (batch.length > 0) {
-      yield batch;
-      batch = [];
-    }
+    const out = afterChunk(bytes);
+    if (out !== null) yield out;
   }
   if (carry) throw new CsvProblem("unreadable_encoding", lines + 1);
-  if (utf8) splitter.push(utf8.decode());
   splitter.end();
-  if (batch.length > 0) yield batch;
+  const out = afterChunk(bytes);
+  if (out !== null) yield out;
 }

@@ -2,14 +2,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "@/lib/db/client";
-import { type CsvRecord, CsvProblem, csvRecords } from "./csv-records";
+import { type CsvRecord, CsvProblem, CsvSplitter, recordOf, recordTexts, splitFile } from "./csv-records";
 import { scanFile } from "./file-scan";
 import { FORMATS, type HeaderMapping, mapHeader, type TImportKind } from "./formats";
 import { ImportError, type TImportRefusal } from "./import-error";
-import { copyText, RECORD_KINDS, type RecordKindName, RowReader, type TypedRow, ValueProblem } from "./values";
+import { CopyWriter, RECORD_KINDS, RowReader, ValueProblem } from "./values";
 import { readFirstSheet } from "./xlsx-source";
 
 // One import = one file = one transaction (import-formats.md: "an import either loads whole or changes
@@ -64,14 +63,6 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Creates the staging table of a regions import: the line, then file columns in order, then absent fields. */
-async function createStaging(client: pg.PoolClient, mapping: HeaderMapping): Promise<string[]> {
-  const copyColumns = mapping.fields.map((f, i) => f ?? `_ignored_${i + 1}`);
-  const columns = [...copyColumns, ...mapping.absent];
-  await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${columns.map((c) => `${quoteIdent(c)} TEXT`).join(", ")}) ON COMMIT DROP`);
-  return copyColumns;
-}
-
 function headerProblem(file: string, kind: TImportKind, headers: string[], line: number): HeaderMapping {
   const mapped = mapHeader(kind, headers);
   if ("reason" in mapped) {
@@ -79,50 +70,6 @@ function headerProblem(file: string, kind: TImportKind, headers: string[], line:
     throw new ImportError({ file, line: mapped.reason === "duplicate_column" ? line : null, column, reason: mapped.reason });
   }
   return mapped;
-}
-
-function headerNames(mapping: HeaderMapping, headers: string[]): Map<string, string> {
-  const names = new Map<string, string>();
-  mapping.fields.forEach((f, i) => f && names.set(f, headers[i].replace(/^\uFEFF/, "").trim()));
-  return names;
-}
-
-/** The file's rows: its header, then batches of data records; `fixedWidth` = a CSV (rows must match the header). */
-interface RowSource {
-  header: CsvRecord;
-  rows: AsyncIterable<CsvRecord[]>;
-  fixedWidth: boolean;
-}
-
-/** Reads the header record off a record stream; null when the file has no record at all. */
-async function withHeader(records: AsyncGenerator<CsvRecord[]>, fixedWidth: boolean): Promise<RowSource | null> {
-  let first = await records.next();
-  while (!first.done && first.value.length === 0) first = await records.next();
-  if (first.done) return null;
-  const [header, ...rest] = first.value;
-  async function* rows(): AsyncGenerator<CsvRecord[]> {
-    if (rest.length > 0) yield rest;
-    yield* records;
-  }
-  return { header, rows: rows(), fixedWidth };
-}
-
-/** The first sheet's non-empty rows as records, cells padded or cut to the header's width. */
-async function* sheetRecords(filePath: string, onBytes: (bytes: number) => void): AsyncGenerator<CsvRecord[]> {
-  let width = -1;
-  let batch: CsvRecord[] = [];
-  for await (const row of readFirstSheet(filePath, onBytes)) {
-    if (width < 0) width = row.cells.length;
-    const fields: string[] = [];
-    for (let i = 0; i < width; i++) fields.push(row.cells[i] ?? "");
-    // Cells may hold anything: every value takes the careful path (escaping, full-width).
-    batch.push({ line: row.line, fields, plain: false, narrow: false });
-    if (batch.length >= 4096) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }
 
 /** Maps what the readers throw to refusals: CSV problems keep their line, anything else from a workbook is unreadable. */
@@ -133,90 +80,102 @@ function sourceRefusal(file: string, e: unknown, xlsx: boolean): ImportError | n
   return null;
 }
 
-interface Loaded {
-  rowsRead: number;
-  rowsLoaded: number;
-  rowsInvalid: number;
-}
-
 /**
- * A record kind: every row typed in the stream (values.ts) and COPYed straight into the kind's record
- * table. The first value that matches nothing refuses the file at its line and column, and the COPY
- * is abandoned with the transaction.
+ * Turns the file's records into COPY rows: the first record is the header (mapped to the kind's
+ * fields, or refused); every later one is checked, typed and written (values.ts). A record kind's
+ * rows go straight to its record table; a regions row goes to the staging table as read.
  */
-async function loadRecords(
-  client: pg.PoolClient,
-  o: { kind: RecordKindName; batchId: number; file: string; mapping: HeaderMapping; headerOf: Map<string, string>; source: RowSource; progress: (rows: number) => void },
-): Promise<Loaded> {
-  const kind = RECORD_KINDS[o.kind];
-  const index: Record<string, number> = {};
-  o.mapping.fields.forEach((f, i) => f && (index[f] = i));
-  const fieldIndexes = FORMATS[o.kind].map((c) => index[c.field]).filter((i) => i !== undefined);
-  const row = new RowReader(index);
-  const width = o.source.header.fields.length;
-  const asOf = new Date().toISOString().slice(0, 10);
-  const counts: Loaded = { rowsRead: 0, rowsLoaded: 0, rowsInvalid: 0 };
-  const prefix = `${o.batchId}\t`;
-  async function* lines(): AsyncGenerator<Buffer> {
-    for await (const batch of o.source.rows) {
-      let out = "";
-      for (const r of batch) {
-        counts.rowsRead++;
-        const fields = r.fields;
-        if (o.source.fixedWidth && fields.length !== width) throw new ImportError({ file: o.file, line: r.line, column: null, reason: "bad_column_count" });
-        // Blank rows (",,,") are skipped like empty XLSX rows; they are not data.
-        if (fieldIndexes.every((i) => !fields[i])) continue;
-        let typed: TypedRow;
-        try {
-          row.record = r;
-          typed = kind.type(row, asOf);
-        } catch (e) {
-          if (!(e instanceof ValueProblem)) throw e;
-          throw new ImportError({ file: o.file, line: r.line, column: o.headerOf.get(e.field) ?? e.field, reason: e.reason, value: e.value });
-        }
-        out += `${prefix}${r.line}\t${typed.text}\n`;
-        counts.rowsLoaded++;
-        if (typed.invalid) counts.rowsInvalid++;
-        if (out.length > 1 << 16) {
-          yield Buffer.from(out);
-          out = "";
-        }
-      }
-      if (out) yield Buffer.from(out);
-      o.progress(counts.rowsRead);
-    }
+class RowConsumer {
+  rowsRead = 0;
+  rowsLoaded = 0;
+  rowsInvalid = 0;
+  readonly out = new CopyWriter();
+  private mapping: HeaderMapping | null = null;
+  private headerOf = new Map<string, string>();
+  private row: RowReader | null = null;
+  private width = 0;
+  private fieldColumns: number[] = [];
+  private readonly asOf = new Date().toISOString().slice(0, 10);
+  private readonly batchText: string;
+
+  constructor(private readonly o: { kind: TImportKind; batchId: number; file: string; fixedWidth: boolean }) {
+    this.batchText = String(o.batchId);
   }
-  const copy = client.query(copyFrom(`COPY ${kind.table} (batch_id, line_no, ${kind.columns.join(", ")}) FROM STDIN`));
-  await pipeline(Readable.from(lines()), copy);
-  return counts;
+
+  record(r: CsvRecord): void {
+    if (!this.mapping) return this.header(r);
+    this.rowsRead++;
+    if (this.o.fixedWidth && r.count !== this.width) throw new ImportError({ file: this.o.file, line: r.line, column: null, reason: "bad_column_count" });
+    // Blank rows (",,,") are skipped like empty XLSX rows; they are not data.
+    let blank = true;
+    for (const i of this.fieldColumns) if (r.end[i] > r.start[i]) blank = false;
+    if (blank) return;
+    const row = this.row!;
+    row.record = r;
+    if (this.o.kind === "regions") {
+      this.out.ascii(String(r.line));
+      for (const f of FORMATS.regions) this.out.text(row.raw(f.field) || null);
+      this.out.endRow();
+      this.rowsLoaded++;
+      return;
+    }
+    const kind = RECORD_KINDS[this.o.kind];
+    let invalid: boolean;
+    try {
+      // A refusal abandons the COPY, so a row cut short by one is never sent.
+      this.out.ascii(this.batchText);
+      this.out.ascii(String(r.line));
+      invalid = kind.write(row, this.out, this.asOf);
+    } catch (e) {
+      if (!(e instanceof ValueProblem)) throw e;
+      throw new ImportError({ file: this.o.file, line: r.line, column: this.headerOf.get(e.field) ?? e.field, reason: e.reason, value: e.value });
+    }
+    this.out.endRow();
+    this.rowsLoaded++;
+    if (invalid) this.rowsInvalid++;
+  }
+
+  private header(r: CsvRecord): void {
+    const headers = recordTexts(r);
+    const mapping = headerProblem(this.o.file, this.o.kind, headers, r.line);
+    const index: Record<string, number> = {};
+    mapping.fields.forEach((f, i) => {
+      if (!f) return;
+      index[f] = i;
+      this.headerOf.set(f, headers[i].replace(/^\uFEFF/, "").trim());
+    });
+    this.fieldColumns = FORMATS[this.o.kind].map((c) => index[c.field]).filter((i) => i !== undefined);
+    this.row = new RowReader(index);
+    this.width = headers.length;
+    this.mapping = mapping;
+  }
+
+  /** The column as the file names it. */
+  columnName(field: string): string {
+    return this.headerOf.get(field) ?? field;
+  }
+
+  get sawHeader(): boolean {
+    return this.mapping !== null;
+  }
 }
 
-/** Regions: raw rows into a staging table, then the set-based checks and upsert of ./sql (parents may be in the table). */
-async function loadRegions(client: pg.PoolClient, o: { file: string; mapping: HeaderMapping; headerOf: Map<string, string>; source: RowSource; progress: (rows: number) => void }): Promise<Loaded> {
-  const copyColumns = await createStaging(client, o.mapping);
-  const width = o.source.header.fields.length;
-  let rowsRead = 0;
-  async function* lines(): AsyncGenerator<Buffer> {
-    for await (const batch of o.source.rows) {
-      let out = "";
-      for (const r of batch) {
-        rowsRead++;
-        if (o.source.fixedWidth && r.fields.length !== width) throw new ImportError({ file: o.file, line: r.line, column: null, reason: "bad_column_count" });
-        out += `${r.line}\t${r.fields.map((v) => (v ? copyText(v) : "\\N")).join("\t")}\n`;
-      }
-      if (out) yield Buffer.from(out);
-      o.progress(rowsRead);
+/** The first sheet's non-empty rows as records, cells padded or cut to the first row's width. */
+async function* sheetRows(filePath: string, consumer: RowConsumer, onBytes: (bytes: number) => void): AsyncGenerator<Buffer> {
+  let width = -1;
+  let rows = 0;
+  for await (const row of readFirstSheet(filePath, onBytes)) {
+    if (width < 0) width = row.cells.length;
+    const cells: string[] = [];
+    for (let i = 0; i < width; i++) cells.push(row.cells[i] ?? "");
+    consumer.record(recordOf(row.line, cells));
+    if (++rows % 4096 === 0) {
+      const out = consumer.out.take();
+      if (out) yield out;
     }
   }
-  await pipeline(Readable.from(lines()), client.query(copyFrom(`COPY import_staging (ln, ${copyColumns.map(quoteIdent).join(", ")}) FROM STDIN`)));
-  const fieldColumns = FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ");
-  const blank = await client.query(`DELETE FROM import_staging WHERE num_nonnulls(${fieldColumns}) = 0`);
-  if (rowsRead - (blank.rowCount ?? 0) === 0) throw new ImportError({ file: o.file, line: null, column: null, reason: "empty_file" });
-  const bad = await client.query<{ line: number; field: string; reason: TImportRefusal; value: string | null }>(sql("regions-check.sql"), [0]);
-  const b = bad.rows[0];
-  if (b) throw new ImportError({ file: o.file, line: Number(b.line), column: o.headerOf.get(b.field) ?? b.field, reason: b.reason, value: b.value });
-  const loaded = await client.query<{ loaded: number; invalid: number }>(sql("regions-insert.sql"));
-  return { rowsRead, rowsLoaded: loaded.rows[0].loaded, rowsInvalid: loaded.rows[0].invalid };
+  const out = consumer.out.take();
+  if (out) yield out;
 }
 
 /** Imports one file as a batch of `kind`; throws ImportError when the file is refused. */
@@ -246,29 +205,42 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
     const batchId = batch.rows[0].id;
 
     const xlsx = type === ".xlsx";
+    const consumer = new RowConsumer({ kind: opts.kind, batchId, file, fixedWidth: !xlsx });
     let bytes = 0;
-    let loaded: Loaded;
+    const rows = xlsx
+      ? sheetRows(opts.filePath, consumer, (b) => {
+          bytes = b;
+          progress(bytes, consumer.rowsRead);
+        })
+      : splitFile(opts.filePath, scan.encoding, new CsvSplitter((r) => consumer.record(r)), (b) => {
+          progress(b, consumer.rowsRead);
+          return consumer.out.take();
+        });
+    // Regions are staged as read, then checked and upserted by ./sql; the record kinds go straight in.
+    const target =
+      opts.kind === "regions"
+        ? (await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${quoteIdent(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`),
+          `import_staging (ln, ${FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ")})`)
+        : `${RECORD_KINDS[opts.kind].table} (batch_id, line_no, ${RECORD_KINDS[opts.kind].columns.join(", ")})`;
     try {
-      const records = xlsx ? sheetRecords(opts.filePath, (b) => (bytes = b)) : csvRecords(opts.filePath, scan.encoding, (b) => (bytes = b));
-      const source = await withHeader(records, !xlsx);
-      if (!source) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
-      const headers = source.header.fields.map((h) => h ?? "");
-      const mapping = headerProblem(file, opts.kind, headers, source.header.line);
-      const headerOf = headerNames(mapping, headers);
-      const rowProgress = (rows: number) => progress(bytes, rows);
       copying = true;
-      loaded =
-        opts.kind === "regions"
-          ? await loadRegions(client, { file, mapping, headerOf, source, progress: rowProgress })
-          : await loadRecords(client, { kind: opts.kind, batchId, file, mapping, headerOf, source, progress: rowProgress });
+      await pipeline(Readable.from(rows), client.query(copyFrom(`COPY ${target} FROM STDIN`)));
       copying = false;
     } catch (e) {
       const refusal = sourceRefusal(file, e, xlsx);
       if (refusal) throw refusal;
       throw e;
     }
-    const { rowsRead, rowsLoaded, rowsInvalid } = loaded;
-    if (rowsLoaded === 0) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
+    if (!consumer.sawHeader || consumer.rowsLoaded === 0) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
+    const { rowsRead } = consumer;
+    let { rowsLoaded, rowsInvalid } = consumer;
+    if (opts.kind === "regions") {
+      const bad = await client.query<{ line: number; field: string; reason: TImportRefusal; value: string | null }>(sql("regions-check.sql"), [0]);
+      const b = bad.rows[0];
+      if (b) throw new ImportError({ file, line: Number(b.line), column: consumer.columnName(b.field), reason: b.reason, value: b.value });
+      const loaded = await client.query<{ loaded: number; invalid: number }>(sql("regions-insert.sql"));
+      ({ loaded: rowsLoaded, invalid: rowsInvalid } = loaded.rows[0]);
+    }
 
     // comparison-rules.md §0: "replace" retires every earlier active batch of the kind.
     const retired = opts.replace

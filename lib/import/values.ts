@@ -1,5 +1,5 @@
-import { isRealDate, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
-import type { CsvRecord } from "./csv-records";
+import { type IdCheck, isRealDate, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
+import { type CsvRecord, fieldText } from "./csv-records";
 import type { TImportRefusal } from "./import-error";
 
 // The value readers of import-formats.md ("Values", "Dates", "Coded values") and, per kind, how one
@@ -14,13 +14,10 @@ function isTrimmed(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
-/**
- * Values: surrounding spaces (space, tab, CR, LF) trimmed, full-width → half-width, empty → null.
- * `narrow` = the caller knows the text holds no full-width character.
- */
-export function importText(v: string | null, narrow = false): string | null {
+/** Values: surrounding spaces (space, tab, CR, LF) trimmed, full-width → half-width, empty → null. */
+export function importText(v: string | null): string | null {
   if (v === null || v === "") return null;
-  let s = !narrow && FULL_WIDTH.test(v) ? toHalfWidth(v) : v;
+  let s = FULL_WIDTH.test(v) ? toHalfWidth(v) : v;
   let a = 0;
   let b = s.length;
   while (a < b && isTrimmed(s.charCodeAt(a))) a++;
@@ -38,8 +35,8 @@ function digitsOnly(s: string, from = 0, to = s.length): boolean {
 }
 
 /** Dates: YYYY-MM-DD, YYYY/MM/DD (one- or two-digit month and day) or YYYYMMDD, a real date → "YYYY-MM-DD". */
-export function importDate(v: string | null, narrow = false): string | null | undefined {
-  const t = importText(v, narrow);
+export function importDate(v: string | null): string | null | undefined {
+  const t = importText(v);
   if (t === null) return null;
   let y: string;
   let m: string;
@@ -59,10 +56,10 @@ export function importDate(v: string | null, narrow = false): string | null | un
   return isRealDate(Number(y), Number(m), Number(d)) ? `${y}-${m}-${d}` : undefined;
 }
 
-function coded<T>(table: Record<string, T>, lower = false): (v: string | null, narrow?: boolean) => T | null | undefined {
+function coded<T>(table: Record<string, T>, lower = false): (v: string | null) => T | null | undefined {
   const map = new Map(Object.entries(table));
-  return (v, narrow = false) => {
-    const t = importText(v, narrow);
+  return (v) => {
+    const t = importText(v);
     if (t === null) return null;
     return map.get(lower ? t.toLowerCase() : t);
   };
@@ -109,54 +106,137 @@ export class ValueProblem extends Error {
   }
 }
 
-/** One value for COPY's text format: \N for null, backslash, tab and line breaks escaped. */
+/** One value for COPY's text format: \\N for null, backslash, tab and line breaks escaped. */
 export function copyText(v: string | null): string {
   if (v === null) return "\\N";
   return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r")) : v;
 }
 
-/** A typed row: its COPY text line (after batch id and line number), and whether its ID is invalid. */
-export interface TypedRow {
-  text: string;
-  invalid: boolean;
-}
-
-/**
- * The row being typed, read by field name: `raw` as the file has it ("" when empty or when the file
- * lacks the column), `text` through importText, `copy` as COPY text. One reader serves a whole file.
- */
+/** The row being typed, read by field name ("" when empty or when the file lacks the column). One reader serves a whole file. */
 export class RowReader {
-  record: CsvRecord = { line: 0, fields: [], plain: true, narrow: true };
+  record!: CsvRecord;
 
   constructor(private readonly index: Record<string, number>) {}
 
+  /** The field's column, or -1. */
+  column(field: string): number {
+    return this.index[field] ?? -1;
+  }
+
   raw(field: string): string {
     const i = this.index[field];
-    return i === undefined ? "" : (this.record.fields[i] ?? "");
+    return i === undefined ? "" : fieldText(this.record, i);
   }
 
   text(field: string): string | null {
-    return importText(this.raw(field), this.record.narrow);
-  }
-
-  /** A text field as a COPY value. */
-  copy(field: string): string {
-    const t = this.text(field);
-    return t === null ? "\\N" : this.record.plain ? t : copyText(t);
+    return importText(this.raw(field));
   }
 
   /** Reads a coded field; null when empty, undefined when it matches nothing. */
-  coded<T>(field: string, reader: (v: string | null, narrow?: boolean) => T | null | undefined): T | null | undefined {
-    return reader(this.raw(field), this.record.narrow);
+  coded<T>(field: string, reader: (v: string | null) => T | null | undefined): T | null | undefined {
+    return reader(this.raw(field));
+  }
+}
+
+/**
+ * Rows for COPY's text format, written straight into a buffer. A text field is copied byte for byte
+ * when it needs nothing but trimming spaces (almost always); a field with a tab, backslash, line
+ * break or a character from U+3000–U+3FFF or U+F000–U+FFFF (full-width forms, ideographic space) goes
+ * through importText and copyText.
+ */
+export class CopyWriter {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+  private readonly done: Buffer[] = [];
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    this.done.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(Math.max(1 << 20, n));
+    this.pos = 0;
+  }
+
+  /** A value known to be ASCII without tab, backslash or line break (codes, dates, numbers). */
+  ascii(v: string | null): void {
+    if (v === null) return this.nul();
+    this.room(v.length + 1);
+    // Short values byte by byte: cheaper than a call into Buffer.write.
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < v.length; i++) buf[pos++] = v.charCodeAt(i);
+    buf[pos++] = 0x09;
+    this.pos = pos;
+  }
+
+  /** Any text value. */
+  text(v: string | null): void {
+    if (v === null) return this.nul();
+    const t = copyText(v);
+    const n = Buffer.byteLength(t, "utf8");
+    this.room(n + 1);
+    this.pos += this.buf.write(t, this.pos, "utf8");
+    this.buf[this.pos++] = 0x09;
+  }
+
+  nul(): void {
+    this.room(3);
+    this.buf[this.pos++] = 0x5c;
+    this.buf[this.pos++] = 0x4e;
+    this.buf[this.pos++] = 0x09;
+  }
+
+  /** A text field of the row (import-formats.md "Values"). */
+  field(row: RowReader, field: string): void {
+    const r = row.record;
+    const i = row.column(field);
+    if (i < 0 || i >= r.count) return this.nul();
+    const b = r.buf;
+    let s = r.start[i];
+    let e = r.end[i];
+    while (s < e && b[s] === 0x20) s++;
+    while (e > s && b[e - 1] === 0x20) e--;
+    if (s === e) return this.nul();
+    for (let k = s; k < e; k++) {
+      const c = b[k];
+      if (c === 0x5c || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xe3 || c === 0xef) return this.text(importText(b.toString("utf8", s, e)));
+    }
+    this.room(e - s + 1);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (e - s > 48) pos += b.copy(buf, pos, s, e);
+    else for (let k = s; k < e; k++) buf[pos++] = b[k];
+    buf[pos++] = 0x09;
+    this.pos = pos;
+  }
+
+  /** Ends the row (the last value's tab becomes the line feed). */
+  endRow(): void {
+    this.buf[this.pos - 1] = 0x0a;
+  }
+
+  /** The rows written since the last call, or null. */
+  take(): Buffer | null {
+    if (this.pos > 0) {
+      this.done.push(Buffer.from(this.buf.subarray(0, this.pos)));
+      this.pos = 0;
+    }
+    if (this.done.length === 0) return null;
+    const out = this.done.length === 1 ? this.done[0] : Buffer.concat(this.done);
+    this.done.length = 0;
+    return out;
   }
 }
 
 /** The ID columns every record kind stores: raw text, normalised, invalid reason (comparison-rules.md §1). */
-function idColumns(row: RowReader, asOf: string): { text: string; invalid: boolean } {
-  const raw = row.raw("id_number");
-  const check = validateIdNumber(raw, asOf);
-  const rawText = raw === "" ? "\\N" : row.record.plain ? raw : copyText(raw);
-  return check.ok ? { text: `${rawText}\t${check.id}\t\\N`, invalid: false } : { text: `${rawText}\t${copyText(check.normalised)}\t${check.reason}`, invalid: true };
+function writeId(out: CopyWriter, raw: string, check: IdCheck): void {
+  out.text(raw === "" ? null : raw);
+  if (check.ok) {
+    out.ascii(check.id);
+    out.nul();
+  } else {
+    out.text(check.normalised);
+    out.ascii(check.reason);
+  }
 }
 
 function required<T>(field: string, row: RowReader, value: T | null | undefined): T {
@@ -174,8 +254,12 @@ export interface RecordKind {
   table: string;
   /** The record table's columns, in COPY order (after batch_id and line_no). */
   columns: string[];
-  /** Types the reader's row; throws ValueProblem for the first value that matches nothing (in column order). */
-  type: (row: RowReader, asOf: string) => TypedRow;
+  /**
+   * Types the reader's row and writes it (after the batch id and line number the caller wrote);
+   * throws ValueProblem for the first value that matches nothing, in column order, before writing.
+   * Returns whether the row's ID is invalid.
+   */
+  write: (row: RowReader, out: CopyWriter, asOf: string) => boolean;
 }
 
 export type RecordKindName = "population" | "enrolment" | "department" | "elsewhere";
@@ -185,48 +269,74 @@ export const RECORD_KINDS: Record<RecordKindName, RecordKind> = {
   population: {
     table: "population_record",
     columns: ["id_raw", "id_number", "id_invalid", "name", "gender", "birth_date", "ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone", "status"],
-    type(row, asOf) {
-      const id = idColumns(row, asOf);
+    write(row, out, asOf) {
+      const raw = row.raw("id_number");
+      const id = validateIdNumber(raw, asOf);
       const gender = optional("gender", row, row.coded("gender", importGender));
       const birth = optional("birth_date", row, row.coded("birth_date", importDate), "bad_date");
       const status = optional("status", row, row.coded("status", importPopulationStatus)) ?? "normal";
-      const text = `${id.text}\t${row.copy("name")}\t${gender ?? "\\N"}\t${birth ?? "\\N"}\t${row.copy("ethnicity")}\t${row.copy("hukou_region_code")}\t${row.copy("hukou_address")}\t${row.copy("residence_region_code")}\t${row.copy("residence_address")}\t${row.copy("phone")}\t${status}`;
-      return { text, invalid: id.invalid };
+      writeId(out, raw, id);
+      out.field(row, "name");
+      out.ascii(gender);
+      out.ascii(birth);
+      for (const f of ["ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone"]) out.field(row, f);
+      out.ascii(status);
+      return !id.ok;
     },
   },
   enrolment: {
     table: "enrolment_record",
     columns: ["id_raw", "id_number", "id_invalid", "name", "scheme", "status", "region_code", "employer", "start_date", "benefit"],
-    type(row, asOf) {
-      const id = idColumns(row, asOf);
+    write(row, out, asOf) {
+      const raw = row.raw("id_number");
+      const id = validateIdNumber(raw, asOf);
       const scheme = required("scheme", row, row.coded("scheme", importScheme));
       const status = required("status", row, row.coded("status", importInsuredStatus));
       const start = optional("start_date", row, row.coded("start_date", importDate), "bad_date");
       // An empty region code stays empty ("empty = the importing city"); empty benefit = no.
       const benefit = optional("benefit", row, row.coded("benefit", importYesNo)) ?? false;
-      const text = `${id.text}\t${row.copy("name")}\t${scheme}\t${status}\t${row.copy("region_code")}\t${row.copy("employer")}\t${start ?? "\\N"}\t${benefit ? "t" : "f"}`;
-      return { text, invalid: id.invalid };
+      writeId(out, raw, id);
+      out.field(row, "name");
+      out.ascii(scheme);
+      out.ascii(String(status));
+      out.field(row, "region_code");
+      out.field(row, "employer");
+      out.ascii(start);
+      out.ascii(benefit ? "t" : "f");
+      return !id.ok;
     },
   },
   department: {
     table: "department_record",
     columns: ["id_raw", "id_number", "id_invalid", "name", "kind", "date", "source"],
-    type(row, asOf) {
-      const id = idColumns(row, asOf);
+    write(row, out, asOf) {
+      const raw = row.raw("id_number");
+      const id = validateIdNumber(raw, asOf);
       const kind = required("kind", row, row.coded("kind", importDepartmentKind));
       const date = optional("date", row, row.coded("date", importDate), "bad_date");
-      return { text: `${id.text}\t${row.copy("name")}\t${kind}\t${date ?? "\\N"}\t${row.copy("source")}`, invalid: id.invalid };
+      writeId(out, raw, id);
+      out.field(row, "name");
+      out.ascii(kind);
+      out.ascii(date);
+      out.field(row, "source");
+      return !id.ok;
     },
   },
   elsewhere: {
     table: "elsewhere_record",
     columns: ["id_raw", "id_number", "id_invalid", "name", "scheme", "region_code", "status"],
-    type(row, asOf) {
-      const id = idColumns(row, asOf);
+    write(row, out, asOf) {
+      const raw = row.raw("id_number");
+      const id = validateIdNumber(raw, asOf);
       const scheme = required("scheme", row, row.coded("scheme", importScheme));
       required("region_code", row, row.text("region_code"));
       const status = required("status", row, row.coded("status", importInsuredStatus));
-      return { text: `${id.text}\t${row.copy("name")}\t${scheme}\t${row.copy("region_code")}\t${status}`, invalid: id.invalid };
+      writeId(out, raw, id);
+      out.field(row, "name");
+      out.ascii(scheme);
+      out.field(row, "region_code");
+      out.ascii(String(status));
+      return !id.ok;
     },
   },
 };

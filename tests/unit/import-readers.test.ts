@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { type CsvRecord, CsvProblem, CsvSplitter, gb18030Break } from "@/lib/import/csv-records";
+import { CsvProblem, CsvSplitter, gb18030Break, recordTexts } from "@/lib/import/csv-records";
 import { scanFile } from "@/lib/import/file-scan";
 import { headerKey, mapHeader } from "@/lib/import/formats";
 import { cellText } from "@/lib/import/xlsx-source";
@@ -56,11 +56,12 @@ describe("encoding detection", () => {
 });
 
 describe("CSV records (PostgreSQL's CSV dialect) with their physical lines", () => {
-  /** Splits text fed in chunks of `chunk` characters, so that every boundary case is crossed. */
-  function split(text: string, chunk = 3): Pick<CsvRecord, "line" | "fields">[] {
-    const records: Pick<CsvRecord, "line" | "fields">[] = [];
-    const splitter = new CsvSplitter((r) => records.push({ line: r.line, fields: r.fields }));
-    for (let i = 0; i < text.length; i += chunk) splitter.push(text.slice(i, i + chunk));
+  /** Splits the text's UTF-8 bytes fed in chunks of `chunk` bytes, so that every boundary case is crossed. */
+  function split(text: string, chunk = 3): { line: number; fields: string[] }[] {
+    const records: { line: number; fields: string[] }[] = [];
+    const splitter = new CsvSplitter((r) => records.push({ line: r.line, fields: recordTexts(r) }));
+    const bytes = Buffer.from(text, "utf8");
+    for (let i = 0; i < bytes.length; i += chunk) splitter.push(bytes.subarray(i, i + chunk));
     splitter.end();
     return records;
   }
@@ -88,16 +89,10 @@ describe("CSV records (PostgreSQL's CSV dialect) with their physical lines", () 
     }
   });
 
-  it("marks records that need COPY escaping or full-width folding", () => {
-    const records: CsvRecord[] = [];
-    const splitter = new CsvSplitter((r) => records.push(r));
-    splitter.push('a,b\na\tb,c\n"x\ny",z\n３２,q\n');
-    splitter.end();
-    expect(records.map((r) => [r.plain, r.narrow])).toEqual([
-      [true, true],
-      [false, true],
-      [false, true],
-      [true, false],
+  it("keeps multi-byte characters whole across chunk boundaries", () => {
+    for (const chunk of [1, 2, 5]) expect(split("姓名,险种\n张三,职工基本医疗保险\n", chunk)).toEqual([
+      { line: 1, fields: ["姓名", "险种"] },
+      { line: 2, fields: ["张三", "职工基本医疗保险"] },
     ]);
   });
 
