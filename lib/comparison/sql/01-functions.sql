@@ -59,3 +59,14 @@ CREATE FUNCTION pg_temp.cmp_scheme_codes(mask INTEGER) RETURNS TEXT[] LANGUAGE s
     CASE WHEN mask & 8 <> 0 THEN '310' END, CASE WHEN mask & 16 <> 0 THEN '390' END,
     CASE WHEN mask & 64 <> 0 THEN '410' END, CASE WHEN mask & 128 <> 0 THEN '510' END], NULL)
 $$;
+
+-- A flag mask (06-classify.sql) as the list of flag codes, sorted by code (byte order), as exported.
+CREATE FUNCTION pg_temp.cmp_flag_codes(mask INTEGER) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(array_agg(f.code ORDER BY f.bit), '{}')
+    FROM (VALUES (0, 'birth_mismatch'), (1, 'deceased'), (2, 'dup_medical'), (3, 'dup_pension'), (4, 'dup_place'),
+                 (5, 'elsewhere_in_province'), (6, 'elsewhere_out_of_province'), (7, 'emigrated'),
+                 (8, 'gender_mismatch'), (9, 'interrupted'), (10, 'military'), (11, 'missing_employee_schemes'),
+                 (12, 'moved_out'), (13, 'name_mismatch'), (14, 'no_medical'), (15, 'no_pension'),
+                 (16, 'no_region'), (17, 'non_local'), (18, 'prisoner')) AS f(bit, code)
+   WHERE mask & (1 << f.bit) <> 0
+$$;

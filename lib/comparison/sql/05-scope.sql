@@ -11,10 +11,18 @@ CREATE TEMP TABLE cmp_person ON COMMIT DROP AS
 SELECT coalesce(p.id, a.id) AS id,
        p.id IS NOT NULL AS in_population,
        NOT (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, prm.city))) AS non_local,
-       -- what the classification reads, carried along so that it needs no second join
+       -- §7 "The name exported is the normalised population name; for a person not in the population
+       -- batches, the normalised name of their first local enrolment record in import order" (read
+       -- by primary key: a few thousand persons, one index lookup each)
+       CASE WHEN p.id IS NOT NULL THEN p.name
+            ELSE (SELECT pg_temp.cmp_name(e.name) FROM enrolment_record e
+                   WHERE e.batch_id = (a.first_local_key >> 32)::int AND e.line_no = (a.first_local_key & 4294967295)::int)
+       END AS name,
+       -- what the classification and the registry read, carried along so that they need no second join
        p.name AS pop_name, p.hukou, p.residence, p.status AS pop_status, p.gender, p.birth_date,
+       p.ethnicity, p.hukou_address, p.residence_address, p.phone,
        a.active_mask, a.status2_mask, a.local_active_mask, a.else_active_mask, a.employer_active,
-       a.receives_benefit, a.else_in_province, a.else_out_province, a.first_local_key,
+       a.receives_benefit, a.else_in_province, a.else_out_province,
        (p.id IS NOT NULL AND a.id IS NOT NULL AND (a.min_name <> p.name OR a.max_name <> p.name)) AS name_mismatch
   FROM cmp_pop p
   FULL JOIN cmp_rec_agg a ON a.id = p.id

@@ -3,8 +3,9 @@
 -- pension = 7 (110|120|170), medical = 24 (310|390).
 CREATE TEMP TABLE cmp_out ON COMMIT DROP AS
 WITH facts AS (
-  SELECT c.id, c.non_local, c.in_population,
-         c.pop_name, c.hukou, c.residence, c.pop_status, c.gender, c.birth_date,
+  SELECT c.id, c.non_local, c.name,
+         c.hukou, c.residence, c.pop_status, c.gender, c.birth_date,
+         c.ethnicity, c.hukou_address, c.residence_address, c.phone,
          -- §3 age: whole years completed on the as-of date; the birthday itself counts, and a
          -- 29 February birthday is reached on 1 March in other years (MMDD '0301' > '0229').
          (substr(prm.as_of_ymd, 1, 4)::int - substr(c.id, 7, 4)::int
@@ -26,7 +27,6 @@ WITH facts AS (
          coalesce(c.employer_active, false) AND NOT coalesce(c.receives_benefit, false) AS employee,
          c.name_mismatch,
          em.id IS NOT NULL AS else_multi,
-         c.first_local_key,
          -- §3 survey region: the hukou code, or with the residence basis the residence code (the
          -- hukou code only when the residence code is empty, §7). Non-local persons have none (§5).
          CASE WHEN c.non_local THEN NULL
@@ -83,33 +83,28 @@ categorised AS (
                  ELSE 0 END) AS missing_if_not_excluded
     FROM flagged g
 )
-SELECT x.id,
-       -- §7 the normalised population name; for a person not in the population batches, that of
-       -- their first local enrolment record in import order (filled in below)
-       x.pop_name AS name,
-       x.in_population, x.first_local_key,
-       x.category,
-       -- flags sorted by code (byte order), as exported
-       array_remove(ARRAY[
-         CASE WHEN x.f_birth_mismatch THEN 'birth_mismatch' END,
-         CASE WHEN x.f_deceased THEN 'deceased' END,
-         CASE WHEN x.f_dup_medical THEN 'dup_medical' END,
-         CASE WHEN x.f_dup_pension THEN 'dup_pension' END,
-         CASE WHEN x.f_dup_place THEN 'dup_place' END,
-         CASE WHEN x.else_in_province THEN 'elsewhere_in_province' END,
-         CASE WHEN x.else_out_province THEN 'elsewhere_out_of_province' END,
-         CASE WHEN x.emigrated THEN 'emigrated' END,
-         CASE WHEN x.f_gender_mismatch THEN 'gender_mismatch' END,
-         CASE WHEN x.f_interrupted THEN 'interrupted' END,
-         CASE WHEN x.military THEN 'military' END,
-         CASE WHEN x.f_missing_employee THEN 'missing_employee_schemes' END,
-         CASE WHEN x.f_moved_out THEN 'moved_out' END,
-         CASE WHEN x.name_mismatch THEN 'name_mismatch' END,
-         CASE WHEN x.f_no_medical THEN 'no_medical' END,
-         CASE WHEN x.f_no_pension THEN 'no_pension' END,
-         CASE WHEN x.f_no_region THEN 'no_region' END,
-         CASE WHEN x.non_local THEN 'non_local' END,
-         CASE WHEN x.prisoner THEN 'prisoner' END], NULL) AS flags,
+SELECT x.id, x.name, x.category,
+       -- flags as a bit mask, bits in the export order (cmp_flag_codes in 01-functions.sql):
+       -- the text lists are built once per distinct mask below, not once per person
+       (CASE WHEN x.f_birth_mismatch THEN 1 ELSE 0 END
+        | CASE WHEN x.f_deceased THEN 2 ELSE 0 END
+        | CASE WHEN x.f_dup_medical THEN 4 ELSE 0 END
+        | CASE WHEN x.f_dup_pension THEN 8 ELSE 0 END
+        | CASE WHEN x.f_dup_place THEN 16 ELSE 0 END
+        | CASE WHEN x.else_in_province THEN 32 ELSE 0 END
+        | CASE WHEN x.else_out_province THEN 64 ELSE 0 END
+        | CASE WHEN x.emigrated THEN 128 ELSE 0 END
+        | CASE WHEN x.f_gender_mismatch THEN 256 ELSE 0 END
+        | CASE WHEN x.f_interrupted THEN 512 ELSE 0 END
+        | CASE WHEN x.military THEN 1024 ELSE 0 END
+        | CASE WHEN x.f_missing_employee THEN 2048 ELSE 0 END
+        | CASE WHEN x.f_moved_out THEN 4096 ELSE 0 END
+        | CASE WHEN x.name_mismatch THEN 8192 ELSE 0 END
+        | CASE WHEN x.f_no_medical THEN 16384 ELSE 0 END
+        | CASE WHEN x.f_no_pension THEN 32768 ELSE 0 END
+        | CASE WHEN x.f_no_region THEN 65536 ELSE 0 END
+        | CASE WHEN x.non_local THEN 131072 ELSE 0 END
+        | CASE WHEN x.prisoner THEN 262144 ELSE 0 END) AS flag_mask,
        -- §5 missing_schemes is empty for EXCLUDED
        CASE WHEN x.category = 'EXCLUDED' THEN 0 ELSE x.missing_if_not_excluded END AS missing_mask,
        x.active AS active_mask,
@@ -117,12 +112,17 @@ SELECT x.id,
        CASE WHEN x.category NOT IN ('EXCLUDED', 'CONFIRMED') AND x.known_community THEN x.survey_code END AS region_code,
        -- where the person is counted on the dashboards: their known community, else the city only
        CASE WHEN x.known_community THEN x.survey_code END AS count_region,
-       x.survey_code, x.hukou, x.non_local, x.age
+       x.survey_code, x.hukou, x.non_local, x.age,
+       -- the population record's basic data, for the registry (08-registry.sql)
+       x.gender, x.birth_date, x.ethnicity, x.hukou_address, x.residence, x.residence_address, x.phone
   FROM categorised x;
-
--- §7 names of persons not in the population batches: their first local enrolment record.
-UPDATE cmp_out o SET name = r.name
-  FROM cmp_rec r
- WHERE NOT o.in_population
-   AND r.id = o.id AND r.batch_id::bigint * 4294967296 + r.line_no = o.first_local_key;
 ANALYZE cmp_out;
+
+-- The flag and scheme lists as text arrays, one row per mask: the flag masks that occur (a few
+-- hundred) and every scheme mask (256). The writers in 07 and 08 join these by the integer.
+CREATE TEMP TABLE cmp_flag_list ON COMMIT DROP AS
+SELECT mask, pg_temp.cmp_flag_codes(mask) AS flags FROM (SELECT DISTINCT flag_mask AS mask FROM cmp_out) m;
+CREATE TEMP TABLE cmp_scheme_list ON COMMIT DROP AS
+SELECT mask, pg_temp.cmp_scheme_codes(mask) AS codes FROM generate_series(0, 255) AS mask;
+ANALYZE cmp_flag_list;
+ANALYZE cmp_scheme_list;

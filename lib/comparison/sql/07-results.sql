@@ -4,10 +4,12 @@
 -- §6 "One result row per person in scope (category, flags, missing schemes, survey region)".
 INSERT INTO comparison_result (run_id, id_number, name, category, flags, missing_schemes, active_schemes,
                                region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age)
-SELECT (SELECT run_id FROM cmp_param), o.id, coalesce(o.name, ''), o.category, o.flags,
-       pg_temp.cmp_scheme_codes(o.missing_mask), pg_temp.cmp_scheme_codes(o.active_mask),
+SELECT (SELECT run_id FROM cmp_param), o.id, coalesce(o.name, ''), o.category, f.flags, m.codes, a.codes,
        o.region_code, o.survey_code, o.hukou, o.count_region, o.non_local, o.age
   FROM cmp_out o
+  JOIN cmp_flag_list f ON f.mask = o.flag_mask
+  JOIN cmp_scheme_list m ON m.mask = o.missing_mask
+  JOIN cmp_scheme_list a ON a.mask = o.active_mask
  ORDER BY o.id; -- in key order: the primary key index grows at its right edge instead of at random
 
 -- §6 "Counts per category × region (city, district, street, community) × scheme". Each person is
@@ -15,6 +17,8 @@ SELECT (SELECT run_id FROM cmp_param), o.id, coalesce(o.name, ''), o.category, o
 -- one (non-local, no_region) in the city only. Scheme '' is the category total: persons, insured =
 -- with any active scheme, missing = with any missing scheme; for a scheme code, insured / missing
 -- count the category's persons with that scheme active / missing.
+-- The persons are counted once per category, community and scheme masks (far fewer groups than
+-- persons); the per-scheme figures and the streets, districts and the city add those counts up.
 INSERT INTO comparison_count (run_id, level, region_code, category, scheme, persons, insured, missing)
 SELECT (SELECT run_id FROM cmp_param), g.level::"RegionLevel", g.code, g.category, s.scheme, g.persons,
        CASE s.bit WHEN 0 THEN g.insured_any ELSE g.insured[s.pos] END,
@@ -25,20 +29,21 @@ SELECT (SELECT run_id FROM cmp_param), g.level::"RegionLevel", g.code, g.categor
                 WHEN GROUPING(c) = 1 THEN 'STREET' ELSE 'COMMUNITY' END AS level,
            CASE WHEN GROUPING(d) = 1 THEN (SELECT city FROM cmp_param) WHEN GROUPING(s) = 1 THEN d
                 WHEN GROUPING(c) = 1 THEN s ELSE c END AS code,
-           count(*)::int AS persons,
-           count(*) FILTER (WHERE active_mask <> 0)::int AS insured_any,
-           count(*) FILTER (WHERE missing_mask <> 0)::int AS missing_any,
-           ARRAY[count(*) FILTER (WHERE active_mask & 1 <> 0), count(*) FILTER (WHERE active_mask & 2 <> 0),
-                 count(*) FILTER (WHERE active_mask & 4 <> 0), count(*) FILTER (WHERE active_mask & 32 <> 0),
-                 count(*) FILTER (WHERE active_mask & 8 <> 0), count(*) FILTER (WHERE active_mask & 16 <> 0),
-                 count(*) FILTER (WHERE active_mask & 64 <> 0), count(*) FILTER (WHERE active_mask & 128 <> 0)]::int[] AS insured,
-           ARRAY[count(*) FILTER (WHERE missing_mask & 1 <> 0), count(*) FILTER (WHERE missing_mask & 2 <> 0),
-                 count(*) FILTER (WHERE missing_mask & 4 <> 0), count(*) FILTER (WHERE missing_mask & 32 <> 0),
-                 count(*) FILTER (WHERE missing_mask & 8 <> 0), count(*) FILTER (WHERE missing_mask & 16 <> 0),
-                 count(*) FILTER (WHERE missing_mask & 64 <> 0), count(*) FILTER (WHERE missing_mask & 128 <> 0)]::int[] AS missing
-      FROM (SELECT category, active_mask, missing_mask,
-                   left(count_region, 6) AS d, left(count_region, 9) AS s, count_region AS c
-              FROM cmp_out) o
+           sum(n)::int AS persons,
+           sum(CASE WHEN active_mask <> 0 THEN n ELSE 0 END)::int AS insured_any,
+           sum(CASE WHEN missing_mask <> 0 THEN n ELSE 0 END)::int AS missing_any,
+           ARRAY[sum(CASE WHEN active_mask & 1 <> 0 THEN n ELSE 0 END), sum(CASE WHEN active_mask & 2 <> 0 THEN n ELSE 0 END),
+                 sum(CASE WHEN active_mask & 4 <> 0 THEN n ELSE 0 END), sum(CASE WHEN active_mask & 32 <> 0 THEN n ELSE 0 END),
+                 sum(CASE WHEN active_mask & 8 <> 0 THEN n ELSE 0 END), sum(CASE WHEN active_mask & 16 <> 0 THEN n ELSE 0 END),
+                 sum(CASE WHEN active_mask & 64 <> 0 THEN n ELSE 0 END), sum(CASE WHEN active_mask & 128 <> 0 THEN n ELSE 0 END)]::int[] AS insured,
+           ARRAY[sum(CASE WHEN missing_mask & 1 <> 0 THEN n ELSE 0 END), sum(CASE WHEN missing_mask & 2 <> 0 THEN n ELSE 0 END),
+                 sum(CASE WHEN missing_mask & 4 <> 0 THEN n ELSE 0 END), sum(CASE WHEN missing_mask & 32 <> 0 THEN n ELSE 0 END),
+                 sum(CASE WHEN missing_mask & 8 <> 0 THEN n ELSE 0 END), sum(CASE WHEN missing_mask & 16 <> 0 THEN n ELSE 0 END),
+                 sum(CASE WHEN missing_mask & 64 <> 0 THEN n ELSE 0 END), sum(CASE WHEN missing_mask & 128 <> 0 THEN n ELSE 0 END)]::int[] AS missing
+      FROM (SELECT category, left(count_region, 6) AS d, left(count_region, 9) AS s, count_region AS c,
+                   active_mask, missing_mask, count(*) AS n
+              FROM cmp_out
+             GROUP BY category, count_region, active_mask, missing_mask) o
      GROUP BY GROUPING SETS ((category), (category, d), (category, d, s), (category, d, s, c))
   ) g
   CROSS JOIN (VALUES ('', 0, 0), ('110', 1, 1), ('120', 2, 2), ('170', 4, 3), ('210', 32, 4),

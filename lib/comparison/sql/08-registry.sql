@@ -3,8 +3,11 @@
 
 -- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED).
 CREATE TEMP TABLE cmp_needs ON COMMIT DROP AS
-SELECT id, category, flags, pg_temp.cmp_scheme_codes(missing_mask) AS missing, region_code
-  FROM cmp_out WHERE category NOT IN ('EXCLUDED', 'CONFIRMED');
+SELECT o.id, o.category, f.flags, m.codes AS missing, o.region_code
+  FROM cmp_out o
+  JOIN cmp_flag_list f ON f.mask = o.flag_mask
+  JOIN cmp_scheme_list m ON m.mask = o.missing_mask
+ WHERE o.category NOT IN ('EXCLUDED', 'CONFIRMED');
 ANALYZE cmp_needs;
 
 -- §6 "unless an open task for that person already exists (then it is kept and its reason updated)".
@@ -51,39 +54,44 @@ SELECT n.id, n.region_code, 'PENDING', n.category, n.category, n.flags, n.missin
 -- INSERT … ON CONFLICT, whose speculative insertion costs extra on every one of a million rows.)
 UPDATE person pr SET
   name = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.name ELSE coalesce(o.name, '') END,
-  gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE p.gender END,
-  birth_date = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.birth_date ELSE p.birth_date END,
-  ethnicity = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.ethnicity ELSE p.ethnicity END,
+  gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE o.gender END,
+  birth_date = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.birth_date ELSE o.birth_date END,
+  ethnicity = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.ethnicity ELSE o.ethnicity END,
   hukou_region_code = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_region_code
-                           WHEN length(p.hukou) <= 12 THEN p.hukou END,
-  hukou_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_address ELSE p.hukou_address END,
+                           WHEN length(o.hukou) <= 12 THEN o.hukou END,
+  hukou_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_address ELSE o.hukou_address END,
   residence_region_code = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_region_code
-                               WHEN length(p.residence) <= 12 THEN p.residence END,
-  residence_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_address ELSE p.residence_address END,
-  phone = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.phone ELSE p.phone END,
+                               WHEN length(o.residence) <= 12 THEN o.residence END,
+  residence_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_address ELSE o.residence_address END,
+  phone = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.phone ELSE o.phone END,
   survey_region_code = o.count_region,
   category = o.category,
   flags = o.flags,
-  missing_schemes = pg_temp.cmp_scheme_codes(o.missing_mask),
+  missing_schemes = o.missing,
   status = (CASE o.category WHEN 'EXCLUDED' THEN 'EXCLUDED'
                             WHEN 'CONFIRMED' THEN CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN 'REGISTERED_BY_SURVEY' ELSE 'CONFIRMED_BY_COMPARISON' END
                             ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus",
   last_run_id = (SELECT run_id FROM cmp_param),
   version = pr.version + 1,
   updated_at = now()
-  FROM cmp_out o LEFT JOIN cmp_pop p ON p.id = o.id
+  FROM (SELECT o.*, f.flags, m.codes AS missing
+          FROM cmp_out o
+          JOIN cmp_flag_list f ON f.mask = o.flag_mask
+          JOIN cmp_scheme_list m ON m.mask = o.missing_mask) o
  WHERE pr.id_number = o.id;
 
 INSERT INTO person (id_number, name, gender, birth_date, ethnicity, hukou_region_code, hukou_address,
                     residence_region_code, residence_address, phone, survey_region_code, category,
                     flags, missing_schemes, status, last_run_id)
-SELECT o.id, coalesce(o.name, ''), p.gender, p.birth_date, p.ethnicity,
-       CASE WHEN length(p.hukou) <= 12 THEN p.hukou END, p.hukou_address,
-       CASE WHEN length(p.residence) <= 12 THEN p.residence END, p.residence_address, p.phone,
-       o.count_region, o.category, o.flags, pg_temp.cmp_scheme_codes(o.missing_mask),
+SELECT o.id, coalesce(o.name, ''), o.gender, o.birth_date, o.ethnicity,
+       CASE WHEN length(o.hukou) <= 12 THEN o.hukou END, o.hukou_address,
+       CASE WHEN length(o.residence) <= 12 THEN o.residence END, o.residence_address, o.phone,
+       o.count_region, o.category, f.flags, m.codes,
        (CASE o.category WHEN 'EXCLUDED' THEN 'EXCLUDED' WHEN 'CONFIRMED' THEN 'CONFIRMED_BY_COMPARISON'
                         ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus",
        (SELECT run_id FROM cmp_param)
-  FROM cmp_out o LEFT JOIN cmp_pop p ON p.id = o.id
+  FROM cmp_out o
+  JOIN cmp_flag_list f ON f.mask = o.flag_mask
+  JOIN cmp_scheme_list m ON m.mask = o.missing_mask
  WHERE NOT EXISTS (SELECT 1 FROM person pr WHERE pr.id_number = o.id)
  ORDER BY o.id; -- in key order, like the results
