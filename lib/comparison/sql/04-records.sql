@@ -70,6 +70,7 @@ CREATE TEMP TABLE cmp_else_multi ON COMMIT DROP AS
 SELECT DISTINCT id
   FROM (SELECT id, bit FROM cmp_rec WHERE active AND NOT is_local AND bit <> 0
          GROUP BY id, bit HAVING count(DISTINCT place) >= 2) t;
+ANALYZE cmp_else_multi;
 
 -- §3 student, §4 deceased / prisoner / military / emigrated: a department record of that kind.
 CREATE TEMP TABLE cmp_dept ON COMMIT DROP AS
