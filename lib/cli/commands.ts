@@ -1,5 +1,5 @@
 import { compareCommand, exportResultsCommand, generateCommand } from "@/lib/comparison/cli";
-import { runImportCommand } from "@/lib/import/cli";
+import { runImportCommand, runImportDirCommand } from "@/lib/import/cli";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 
 // The CLI's command table. Each entry is a thin wrapper over a domain module.
@@ -32,6 +32,10 @@ export const COMMANDS: Record<string, Command> = {
   import: {
     help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
     run: async (flags) => runImportCommand(flags),
+  },
+  "import-dir": {
+    help: "import a folder written by generate, in its manifest's order: --dir DIR [--concurrency N]",
+    run: async (flags) => runImportDirCommand(flags),
   },
   migrate: {
     help: "apply pending migrations (nothing else)",

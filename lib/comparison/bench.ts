@@ -13,7 +13,7 @@ import { runComparison } from "./run";
 
 // `npm run bench:compare -- --persons N`: generates a city, then measures in one process
 //   floor   — bare COPY of the same files into unindexed text tables (what the disk and parser cost),
-//   import  — the real importer (lib/import importFile) for every file, in manifest order,
+//   import  — the real importer (lib/import importFiles) for every file, in manifest order,
 //   compare — one comparison run, export — the results export;
 // and prints rows/s, persons/s, the ratio (import + compare) / floor and the peak Node RSS.
 // A fresh embedded PostgreSQL in a temporary folder, unless DATABASE_URL names a database.
@@ -57,9 +57,12 @@ export async function benchCompare(flags: Record<string, string | true>): Promis
     await client.end();
     console.log(`floor     ${floorS.toFixed(1)} s  (${Math.round(rows / floorS)} rows/s)`);
 
-    const { importFile } = await import("@/lib/import/import-file");
+    // The import as `npm run cli -- import-dir` does it: in manifest order.
+    const { importFiles } = await import("@/lib/import/import-file");
     t = performance.now();
-    for (const f of gen.files) await importFile({ kind: f.kind, filePath: path.join(dataDir, f.file) });
+    const imported = await importFiles(gen.files.map((f) => ({ kind: f.kind, filePath: path.join(dataDir, f.file) })));
+    const notLoaded = imported.findIndex((r) => !r || r instanceof Error);
+    if (notLoaded >= 0) throw new Error(`import of ${gen.files[notLoaded].file} failed: ${String(imported[notLoaded])}`);
     const importS = seconds(t);
     console.log(`import    ${importS.toFixed(1)} s  (${Math.round(rows / importS)} rows/s)`);
 

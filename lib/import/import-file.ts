@@ -34,6 +34,8 @@ export interface ImportOptions {
   replace?: boolean;
   userId?: number | null;
   onProgress?: (p: ImportProgress) => void;
+  /** Called once the batch row exists (its id fixes the batch's place in import order). */
+  onBatch?: (batchId: number) => void;
 }
 
 export interface ImportResult {
@@ -203,6 +205,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
       [opts.kind, file, scan.sha256, encoding, opts.userId ?? null],
     );
     const batchId = batch.rows[0].id;
+    opts.onBatch?.(batchId);
 
     const xlsx = type === ".xlsx";
     const consumer = new RowConsumer({ kind: opts.kind, batchId, file, fixedWidth: !xlsx });
@@ -269,4 +272,38 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
     // A connection whose COPY was cut off mid-stream is not reused.
     client.release(broken || undefined);
   }
+}
+
+/**
+ * Imports several files, `concurrency` at a time (1 by default: one import already keeps both cores
+ * of a small server busy, Node typing and PostgreSQL copying), each in its own transaction.
+ * Import order (comparison-rules.md §0, the batch ids) is the list's order: a file starts only once
+ * the one before it has its batch row. A refused file stops the files not yet started; the result
+ * lists, in order, each file's batch or refusal (null for a file not started).
+ */
+export async function importFiles(files: ImportOptions[], concurrency = 1): Promise<(ImportResult | ImportError | null)[]> {
+  const results: (ImportResult | ImportError | null)[] = files.map(() => null);
+  const running = new Set<Promise<void>>();
+  let refused = false;
+  for (const [i, f] of files.entries()) {
+    while (running.size >= concurrency) await Promise.race(running);
+    if (refused) break;
+    let started!: () => void;
+    const batchRow = new Promise<void>((resolve) => (started = resolve));
+    const job = importFile({ ...f, onBatch: (id) => (f.onBatch?.(id), started()) })
+      .then((r) => void (results[i] = r))
+      .catch((e: unknown) => {
+        if (!(e instanceof ImportError)) throw e;
+        results[i] = e;
+        refused = true;
+      })
+      .finally(() => {
+        running.delete(job);
+        started();
+      });
+    running.add(job);
+    await batchRow;
+  }
+  await Promise.all(running);
+  return results;
 }

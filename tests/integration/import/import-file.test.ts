@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db/client";
 import { makeIdNumber, normaliseIdNumber } from "@/lib/ids/id-number";
 import { ImportError, type ImportRefusal } from "@/lib/import/import-error";
-import { importFile } from "@/lib/import/import-file";
+import { importFile, importFiles } from "@/lib/import/import-file";
 import { freshDatabase } from "@/tests/helpers/db";
 import { badChecksumId, fullWidth, validId, writeBytes, writeCsv, writeXlsx } from "./fixtures";
 
@@ -268,6 +268,34 @@ describe("progress", () => {
     expect(seen.every((p) => p.totalBytes === seen[0].totalBytes && p.bytes <= p.totalBytes)).toBe(true);
     expect(seen.at(-1)).toEqual({ bytes: seen[0].totalBytes, totalBytes: seen[0].totalBytes, rows: r.rowsLoaded });
     expect(r.rowsLoaded).toBe(2000);
+  });
+});
+
+describe("several files at once (import-dir, the benchmark)", () => {
+  it("gives batch ids in the list's order, whatever finishes first", async () => {
+    const big = writeCsv("big-pop.csv", [POP_HEADER, ...Array.from({ length: 3000 }, (_, i) => `${validId(2000 + i)},人${i},,,320402002001,`)].join("\n"));
+    const small = writeCsv("small-dept.csv", ["公民身份号码,姓名,类别", `${validId(1990)},甲,死亡`].join("\n"));
+    const tiny = writeCsv("tiny-enrol.csv", [ENROL_HEADER, `${validId(1991)},乙,110,1,,,,`].join("\n"));
+    const results = await importFiles([
+      { kind: "population", filePath: big },
+      { kind: "department", filePath: small },
+      { kind: "enrolment", filePath: tiny },
+    ], 2);
+    const ids = results.map((r) => (r && !(r instanceof ImportError) ? r.batchId : null));
+    expect(ids.every((id) => id !== null)).toBe(true);
+    expect([...ids].sort((a, b) => a! - b!)).toEqual(ids);
+    expect(results.map((r) => (r as { rowsLoaded: number }).rowsLoaded)).toEqual([3000, 1, 1]);
+  });
+
+  it("a refused file stops the files not yet started and changes nothing itself", async () => {
+    const before = await counts();
+    const bad = writeCsv("bad-dept.csv", ["公民身份号码,姓名,类别", `${validId(1992)},甲,不知道`].join("\n"));
+    const later = [1, 2, 3].map((k) => writeCsv(`later-${k}.csv`, ["公民身份号码,姓名,类别", `${validId(1993 + k)},乙,死亡`].join("\n")));
+    const results = await importFiles([{ kind: "department", filePath: bad }, ...later.map((f) => ({ kind: "department" as const, filePath: f }))], 1);
+    expect(results[0]).toBeInstanceOf(ImportError);
+    expect((results[0] as ImportError).refusal).toMatchObject({ line: 2, column: "类别", reason: "bad_value" });
+    expect(results.slice(1)).toEqual([null, null, null]);
+    expect(await counts()).toEqual(before);
   });
 });
 
