@@ -11,11 +11,13 @@ UPDATE comparison_run SET input_batch_ids = (SELECT coalesce(array_agg(id ORDER 
 -- (The as-of date comes from a join, not a sub-select: a sub-select argument would stop PostgreSQL
 -- from inlining the functions, and a per-row function call costs ten times more.)
 -- §1 "ID number": every row of the active population batches with its reason (NULL = valid).
+-- `k` is the person key of a valid ID (01-functions.sql cmp_key).
 CREATE TEMP TABLE cmp_pop_all ON COMMIT DROP AS
-SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
-       pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason
-  FROM population_record r CROSS JOIN cmp_param p
- WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'population');
+SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
+  FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
+               pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason
+          FROM population_record r CROSS JOIN cmp_param p
+         WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'population')) t;
 
 -- §1 the same for enrolment rows: only the invalid ones are copied here (the valid ones, most of
 -- the data, are read once, straight from enrolment_record, in 04-records.sql).
@@ -27,17 +29,19 @@ SELECT batch_id, line_no, id_raw, reason
  WHERE reason IS NOT NULL;
 
 CREATE TEMP TABLE cmp_else_all ON COMMIT DROP AS
-SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
-       pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason,
-       pg_temp.cmp_name(r.name) AS name, r.scheme, r.status, coalesce(r.region_code, '') AS region
-  FROM elsewhere_record r CROSS JOIN cmp_param p
- WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'elsewhere');
+SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
+  FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
+               pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason,
+               pg_temp.cmp_name(r.name) AS name, r.scheme, r.status, coalesce(r.region_code, '') AS region
+          FROM elsewhere_record r CROSS JOIN cmp_param p
+         WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'elsewhere')) t;
 
 CREATE TEMP TABLE cmp_dept_all ON COMMIT DROP AS
-SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
-       pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason, r.kind
-  FROM department_record r CROSS JOIN cmp_param p
- WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'department');
+SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
+  FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
+               pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason, r.kind
+          FROM department_record r CROSS JOIN cmp_param p
+         WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'department')) t;
 
 -- §1 "Rows with an invalid ID are set aside as invalid rows of their batch, with the reason".
 INSERT INTO comparison_invalid_row (run_id, batch_id, line_no, kind, id_raw, reason)

@@ -11,23 +11,23 @@
 -- §4 dup_place: "every local record counts as one place (the city) and an elsewhere record's place is
 -- its region code".
 CREATE TEMP TABLE cmp_rec ON COMMIT DROP AS
-SELECT id, batch_id, line_no, name, bit, status, is_local, place, has_employer, benefit,
+SELECT k, id, batch_id, line_no, name, bit, status, is_local, place, has_employer, benefit,
        status = 1 OR (benefit AND bit & 7 <> 0) AS active
   FROM (
-    SELECT DISTINCT ON (e.id, e.scheme, e.region, e.status)
-           e.id, e.batch_id, e.line_no, pg_temp.cmp_name(e.name) AS name, pg_temp.cmp_scheme_bit(e.scheme) AS bit, e.status,
+    SELECT DISTINCT ON (e.k, e.scheme COLLATE "C", e.region COLLATE "C", e.status)
+           e.k, e.id, e.batch_id, e.line_no, pg_temp.cmp_name(e.name) AS name, pg_temp.cmp_scheme_bit(e.scheme) AS bit, e.status,
            (e.region IS NULL OR starts_with(e.region, e.city)) AS is_local,
            CASE WHEN e.region IS NULL OR starts_with(e.region, e.city) THEN NULL ELSE e.region END AS place,
            e.has_employer, e.benefit
-      FROM (SELECT r.id_number AS id, r.batch_id, r.line_no, r.name, r.scheme, r.status, nullif(r.region_code, '') AS region,
+      FROM (SELECT pg_temp.cmp_key(r.id_number) AS k, r.id_number AS id, r.batch_id, r.line_no, r.name, r.scheme, r.status, nullif(r.region_code, '') AS region,
                    coalesce(btrim(r.employer), '') <> '' AS has_employer, r.benefit, p.city
               FROM enrolment_record r CROSS JOIN cmp_param p
              WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'enrolment')
                AND pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) IS NULL) e
-     ORDER BY e.id, e.scheme, e.region, e.status, e.batch_id, e.line_no
+     ORDER BY e.k, e.scheme COLLATE "C", e.region COLLATE "C", e.status, e.batch_id, e.line_no
   ) enr
 UNION ALL
-SELECT s.id, s.batch_id, s.line_no, s.name, pg_temp.cmp_scheme_bit(s.scheme), s.status, false, s.region, false, false,
+SELECT s.k, s.id, s.batch_id, s.line_no, s.name, pg_temp.cmp_scheme_bit(s.scheme), s.status, false, s.region, false, false,
        s.status = 1
   FROM cmp_else_all s
  WHERE s.reason IS NULL;
@@ -49,7 +49,7 @@ ANALYZE cmp_rec;
 --                      never raise it). Every record's name equals the population name exactly when
 --                      the smallest and the largest of them do (compared in 05-scope.sql).
 CREATE TEMP TABLE cmp_rec_agg ON COMMIT DROP AS
-SELECT r.id,
+SELECT r.k, any_value(r.id) AS id,
        bool_or(r.is_local) AS has_local,
        bit_or(CASE WHEN r.active THEN r.bit ELSE 0 END) AS active_mask,
        bit_or(CASE WHEN r.status = 2 THEN r.bit ELSE 0 END) AS status2_mask,
@@ -62,22 +62,22 @@ SELECT r.id,
        min(CASE WHEN r.is_local THEN r.batch_id::bigint * 4294967296 + r.line_no END) AS first_local_key,
        min(r.name COLLATE "C") AS min_name, max(r.name COLLATE "C") AS max_name
   FROM cmp_rec r
- GROUP BY r.id;
+ GROUP BY r.k;
 ANALYZE cmp_rec_agg;
 
 -- §4 dup_place, second half: the same scheme active in two or more elsewhere places.
 CREATE TEMP TABLE cmp_else_multi ON COMMIT DROP AS
-SELECT DISTINCT id
-  FROM (SELECT id, bit FROM cmp_rec WHERE active AND NOT is_local AND bit <> 0
-         GROUP BY id, bit HAVING count(DISTINCT place) >= 2) t;
+SELECT DISTINCT k
+  FROM (SELECT k, bit FROM cmp_rec WHERE active AND NOT is_local AND bit <> 0
+         GROUP BY k, bit HAVING count(DISTINCT place) >= 2) t;
 ANALYZE cmp_else_multi;
 
 -- §3 student, §4 deceased / prisoner / military / emigrated: a department record of that kind.
 CREATE TEMP TABLE cmp_dept ON COMMIT DROP AS
-SELECT id, bool_or(kind = 'deceased') AS deceased, bool_or(kind = 'prisoner') AS prisoner,
+SELECT k, bool_or(kind = 'deceased') AS deceased, bool_or(kind = 'prisoner') AS prisoner,
        bool_or(kind = 'military') AS military, bool_or(kind = 'emigrated') AS emigrated,
        bool_or(kind = 'student') AS student
   FROM cmp_dept_all
  WHERE reason IS NULL
- GROUP BY id;
+ GROUP BY k;
 ANALYZE cmp_dept;

@@ -8,7 +8,7 @@
 -- §7 "Persons only in department or elsewhere records are out of scope"; scope is decided by the
 -- hukou code whatever the survey basis.
 CREATE TEMP TABLE cmp_person ON COMMIT DROP AS
-SELECT coalesce(p.id, a.id) AS id,
+SELECT coalesce(p.k, a.k) AS k, coalesce(p.id, a.id) AS id,
        p.id IS NOT NULL AS in_population,
        NOT (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, prm.city))) AS non_local,
        -- §7 "The name exported is the normalised population name; for a person not in the population
@@ -25,7 +25,7 @@ SELECT coalesce(p.id, a.id) AS id,
        a.receives_benefit, a.else_in_province, a.else_out_province,
        (p.id IS NOT NULL AND a.id IS NOT NULL AND (a.min_name <> p.name OR a.max_name <> p.name)) AS name_mismatch
   FROM cmp_pop p
-  FULL JOIN cmp_rec_agg a ON a.id = p.id
+  FULL JOIN cmp_rec_agg a ON a.k = p.k
   CROSS JOIN cmp_param prm
  WHERE (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, prm.city)))
     OR coalesce(a.has_local, false);

@@ -3,7 +3,7 @@
 -- pension = 7 (110|120|170), medical = 24 (310|390).
 CREATE TEMP TABLE cmp_out ON COMMIT DROP AS
 WITH facts AS (
-  SELECT c.id, c.non_local, c.name,
+  SELECT c.k, c.id, c.non_local, c.name,
          c.hukou, c.residence, c.pop_status, c.gender, c.birth_date,
          c.ethnicity, c.hukou_address, c.residence_address, c.phone,
          -- §3 age: whole years completed on the as-of date; the birthday itself counts, and a
@@ -26,7 +26,7 @@ WITH facts AS (
          -- and no pension benefit received
          coalesce(c.employer_active, false) AND NOT coalesce(c.receives_benefit, false) AS employee,
          c.name_mismatch,
-         em.id IS NOT NULL AS else_multi,
+         em.k IS NOT NULL AS else_multi,
          -- §3 survey region: the hukou code, or with the residence basis the residence code (the
          -- hukou code only when the residence code is empty, §7). Non-local persons have none (§5).
          CASE WHEN c.non_local THEN NULL
@@ -34,8 +34,8 @@ WITH facts AS (
               ELSE c.hukou END AS survey_code
     FROM cmp_person c
     CROSS JOIN cmp_param prm
-    LEFT JOIN cmp_dept d ON d.id = c.id
-    LEFT JOIN cmp_else_multi em ON em.id = c.id
+    LEFT JOIN cmp_dept d ON d.k = c.k
+    LEFT JOIN cmp_else_multi em ON em.k = c.k
 ),
 flagged AS (
   SELECT f.*,
@@ -83,7 +83,7 @@ categorised AS (
                  ELSE 0 END) AS missing_if_not_excluded
     FROM flagged g
 )
-SELECT x.id, x.name, x.category,
+SELECT x.k, x.id, x.name, x.category,
        -- flags as a bit mask, bits in the export order (cmp_flag_codes in 01-functions.sql):
        -- the text lists are built once per distinct mask below, not once per person
        (CASE WHEN x.f_birth_mismatch THEN 1 ELSE 0 END

@@ -10,7 +10,7 @@ SELECT (SELECT run_id FROM cmp_param), o.id, coalesce(o.name, ''), o.category, f
   JOIN cmp_flag_list f ON f.mask = o.flag_mask
   JOIN cmp_scheme_list m ON m.mask = o.missing_mask
   JOIN cmp_scheme_list a ON a.mask = o.active_mask
- ORDER BY o.id; -- in key order: the primary key index grows at its right edge instead of at random
+ ORDER BY o.k; -- in key order (= ID order): the primary key index grows at its right edge instead of at random
 
 -- §6 "Counts per category × region (city, district, street, community) × scheme". Each person is
 -- counted in their known survey community and its street, district and the city; a person without

@@ -3,7 +3,7 @@
 
 -- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED).
 CREATE TEMP TABLE cmp_needs ON COMMIT DROP AS
-SELECT o.id, o.category, f.flags, m.codes AS missing, o.region_code
+SELECT o.k, o.id, o.category, f.flags, m.codes AS missing, o.region_code
   FROM cmp_out o
   JOIN cmp_flag_list f ON f.mask = o.flag_mask
   JOIN cmp_scheme_list m ON m.mask = o.missing_mask
@@ -42,7 +42,7 @@ SELECT n.id, n.region_code, 'PENDING', n.category, n.category, n.flags, n.missin
  WHERE n.region_code IS NOT NULL
    AND NOT EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = n.id
                      AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'))
- ORDER BY n.id;
+ ORDER BY n.k;
 
 -- The registry: one row per person in scope with basic data from the population record (or the
 -- first local enrolment record's name), the latest result and the registration status:
@@ -94,4 +94,4 @@ SELECT o.id, coalesce(o.name, ''), o.gender, o.birth_date, o.ethnicity,
   JOIN cmp_flag_list f ON f.mask = o.flag_mask
   JOIN cmp_scheme_list m ON m.mask = o.missing_mask
  WHERE NOT EXISTS (SELECT 1 FROM person pr WHERE pr.id_number = o.id)
- ORDER BY o.id; -- in key order, like the results
+ ORDER BY o.k; -- in key order, like the results
