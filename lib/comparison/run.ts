@@ -4,10 +4,13 @@ import pg from "pg";
 import { env } from "@/lib/env";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
-// ./sql, executed in order in ONE transaction on a dedicated connection, with session-local
-// temporary tables for the staging. A run that fails or is killed half way leaves the previous
-// results, registry and survey tasks exactly as they were; its run row is then marked FAILED.
-// Runs are serialised by an advisory lock (the diff and the task updates assume one at a time).
+// ./sql, executed in order in ONE transaction on a dedicated connection. Their working tables live
+// in a schema of the run's own (`cmp_work`, first on the search path), created inside the transaction
+// and dropped before it commits: UNLOGGED tables rather than temporary ones, because PostgreSQL
+// runs no parallel worker on a temporary table, and the steps are parallel queries on both cores.
+// A run that fails or is killed half way leaves the previous results, registry and survey tasks
+// exactly as they were (its working schema goes with the rollback); its run row is then marked
+// FAILED. Runs are serialised by an advisory lock (the diff and the task updates assume one at a time).
 
 export type TSurveyBasis = "hukou" | "residence";
 
@@ -107,19 +110,24 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     const total = STEPS.length + 1;
     const progress = (step: number, label: string) => opts.onProgress?.({ runId, step, total, label, backendPid: pid });
 
-    // Temporary tables live in backend-local buffers: give them room before the first one exists.
-    await client.query("SET temp_buffers = '2GB'");
     await client.query("BEGIN");
     await client.query("SET LOCAL work_mem = '512MB'");
     await client.query("SET LOCAL maintenance_work_mem = '512MB'");
+    // Parallel plans for statements that return a million rows: PostgreSQL's default costs assume
+    // shipping a row from a worker costs a tenth of reading it, and rarely choose one.
+    await client.query("SET LOCAL parallel_setup_cost = 100");
+    await client.query("SET LOCAL parallel_tuple_cost = 0.01");
+    await client.query("SET LOCAL min_parallel_table_scan_size = '1MB'");
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    await client.query("CREATE SCHEMA cmp_work");
+    await client.query("SET LOCAL search_path = cmp_work, public");
     // Runs are serialised by the lock: an older run still RUNNING now is one whose process died.
     await client.query(
       `UPDATE comparison_run SET status = 'FAILED', error = 'interrupted', finished_at = now() WHERE status = 'RUNNING' AND id < $1`,
       [runId],
     );
     await client.query(
-      `CREATE TEMP TABLE cmp_param ON COMMIT DROP AS
+      `CREATE UNLOGGED TABLE cmp_param AS
        SELECT $1::int AS run_id, $2::date AS as_of, to_char($2::date, 'YYYYMMDD') AS as_of_ymd, $3::text AS basis,
               $4::text AS city, left($4::text, 2) AS province,
               (SELECT max(id) FROM comparison_run WHERE status = 'DONE' AND id < $1) AS prev_run_id`,
@@ -142,6 +150,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       `INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, detail) VALUES ($1, $2, 'comparison.run', 'comparison_run', $3, $4, $5)`,
       [opts.startedBy?.id ?? null, opts.startedBy?.login ?? null, String(runId), city, JSON.stringify({ asOf: opts.asOf, basis, ...countsJson(summary) })],
     );
+    await client.query("DROP SCHEMA cmp_work CASCADE");
     await client.query("COMMIT");
     return summary;
   } catch (e) {

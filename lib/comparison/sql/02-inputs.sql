@@ -2,7 +2,7 @@
 -- cmp_param (one row: run_id, as_of, as_of_ymd, basis, city, province, prev_run_id) is set up by run.ts.
 
 -- §0 "A run uses all active batches of each kind, and records which" (import order = batch id).
-CREATE TEMP TABLE cmp_batch ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_batch AS
   SELECT id, kind FROM import_batch WHERE status = 'ACTIVE' AND kind IN ('population', 'enrolment', 'department', 'elsewhere');
 
 UPDATE comparison_run SET input_batch_ids = (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM cmp_batch)
@@ -12,7 +12,7 @@ UPDATE comparison_run SET input_batch_ids = (SELECT coalesce(array_agg(id ORDER 
 -- from inlining the functions, and a per-row function call costs ten times more.)
 -- §1 "ID number": every row of the active population batches with its reason (NULL = valid).
 -- `k` is the person key of a valid ID (01-functions.sql cmp_key).
-CREATE TEMP TABLE cmp_pop_all ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_pop_all AS
 SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
   FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
                pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason
@@ -21,14 +21,14 @@ SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
 
 -- §1 the same for enrolment rows: only the invalid ones are copied here (the valid ones, most of
 -- the data, are read once, straight from enrolment_record, in 04-records.sql).
-CREATE TEMP TABLE cmp_enr_invalid ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_enr_invalid AS
 SELECT batch_id, line_no, id_raw, reason
   FROM (SELECT r.batch_id, r.line_no, r.id_raw, pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason
           FROM enrolment_record r CROSS JOIN cmp_param p
          WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'enrolment')) t
  WHERE reason IS NOT NULL;
 
-CREATE TEMP TABLE cmp_else_all ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_else_all AS
 SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
   FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
                pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason,
@@ -36,7 +36,7 @@ SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
           FROM elsewhere_record r CROSS JOIN cmp_param p
          WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'elsewhere')) t;
 
-CREATE TEMP TABLE cmp_dept_all ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_dept_all AS
 SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
   FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
                pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason, r.kind

@@ -2,7 +2,7 @@
 -- first row (in import order) and the others become invalid rows with reason duplicate_id".
 -- Only valid rows take part (§1: invalid rows "take no further part"), and the ID compared is the
 -- normalised one, so a 15-digit ID and its 18-digit form are the same person.
-CREATE TEMP TABLE cmp_pop_first ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_pop_first AS
 SELECT DISTINCT ON (k) k, id, batch_id, line_no
   FROM cmp_pop_all
  WHERE reason IS NULL
@@ -17,7 +17,7 @@ SELECT (SELECT run_id FROM cmp_param), a.batch_id, a.line_no, 'population'::"Imp
 
 -- The kept population row of every person: basic data for the registry, and what §3–§4 read.
 -- §1 "Name" normalised; empty region codes are "missing" (NULL).
-CREATE TEMP TABLE cmp_pop ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_pop AS
 SELECT f.k, f.id, pg_temp.cmp_name(r.name) AS name, r.gender, r.birth_date, r.ethnicity,
        nullif(r.hukou_region_code, '') AS hukou, r.hukou_address,
        nullif(r.residence_region_code, '') AS residence, r.residence_address, r.phone, r.status

@@ -10,7 +10,7 @@
 -- the status. Elsewhere records carry no benefit.
 -- §4 dup_place: "every local record counts as one place (the city) and an elsewhere record's place is
 -- its region code".
-CREATE TEMP TABLE cmp_rec ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_rec AS
 SELECT k, id, batch_id, line_no, name, bit, status, is_local, place, has_employer, benefit,
        status = 1 OR (benefit AND bit & 7 <> 0) AS active
   FROM (
@@ -48,7 +48,9 @@ ANALYZE cmp_rec;
 --                      out-of-city enrolment record is an elsewhere record, §3; department records
 --                      never raise it). Every record's name equals the population name exactly when
 --                      the smallest and the largest of them do (compared in 05-scope.sql).
-CREATE TEMP TABLE cmp_rec_agg ON COMMIT DROP AS
+-- (Serial: with a group for nearly every second record, a parallel aggregate would do the work twice.)
+SET LOCAL max_parallel_workers_per_gather = 0;
+CREATE UNLOGGED TABLE cmp_rec_agg AS
 SELECT r.k, any_value(r.id) AS id,
        bool_or(r.is_local) AS has_local,
        bit_or(CASE WHEN r.active THEN r.bit ELSE 0 END) AS active_mask,
@@ -64,16 +66,17 @@ SELECT r.k, any_value(r.id) AS id,
   FROM cmp_rec r
  GROUP BY r.k;
 ANALYZE cmp_rec_agg;
+SET LOCAL max_parallel_workers_per_gather = 2;
 
 -- §4 dup_place, second half: the same scheme active in two or more elsewhere places.
-CREATE TEMP TABLE cmp_else_multi ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_else_multi AS
 SELECT DISTINCT k
   FROM (SELECT k, bit FROM cmp_rec WHERE active AND NOT is_local AND bit <> 0
          GROUP BY k, bit HAVING count(DISTINCT place) >= 2) t;
 ANALYZE cmp_else_multi;
 
 -- §3 student, §4 deceased / prisoner / military / emigrated: a department record of that kind.
-CREATE TEMP TABLE cmp_dept ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_dept AS
 SELECT k, bool_or(kind = 'deceased') AS deceased, bool_or(kind = 'prisoner') AS prisoner,
        bool_or(kind = 'military') AS military, bool_or(kind = 'emigrated') AS emigrated,
        bool_or(kind = 'student') AS student

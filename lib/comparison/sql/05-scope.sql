@@ -7,7 +7,7 @@
 -- record"; §3's "terminated records count for nothing" is about the facts of persons in scope).
 -- §7 "Persons only in department or elsewhere records are out of scope"; scope is decided by the
 -- hukou code whatever the survey basis.
-CREATE TEMP TABLE cmp_person ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_person AS
 SELECT coalesce(p.k, a.k) AS k, coalesce(p.id, a.id) AS id,
        p.id IS NOT NULL AS in_population,
        NOT (p.id IS NOT NULL AND (p.hukou IS NULL OR starts_with(p.hukou, prm.city))) AS non_local,
@@ -33,6 +33,6 @@ ANALYZE cmp_person;
 
 -- The city's known communities (§4 no_region: "not a known community"; §7 a residence code outside
 -- the city is not a known community either).
-CREATE TEMP TABLE cmp_community ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_community AS
 SELECT code FROM region WHERE level = 'COMMUNITY' AND starts_with(code, (SELECT city FROM cmp_param));
 ANALYZE cmp_community;

@@ -1,7 +1,7 @@
 -- comparison-rules.md §3 facts, §4 flags, §5 category and missing schemes, in one pass over the
 -- persons in scope. Scheme masks: 110=1 120=2 170=4 310=8 390=16 210=32 410=64 510=128;
 -- pension = 7 (110|120|170), medical = 24 (310|390).
-CREATE TEMP TABLE cmp_out ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_out AS
 WITH facts AS (
   SELECT c.k, c.id, c.non_local, c.name,
          c.hukou, c.residence, c.pop_status, c.gender, c.birth_date,
@@ -120,9 +120,9 @@ ANALYZE cmp_out;
 
 -- The flag and scheme lists as text arrays, one row per mask: the flag masks that occur (a few
 -- hundred) and every scheme mask (256). The writers in 07 and 08 join these by the integer.
-CREATE TEMP TABLE cmp_flag_list ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_flag_list AS
 SELECT mask, pg_temp.cmp_flag_codes(mask) AS flags FROM (SELECT DISTINCT flag_mask AS mask FROM cmp_out) m;
-CREATE TEMP TABLE cmp_scheme_list ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_scheme_list AS
 SELECT mask, pg_temp.cmp_scheme_codes(mask) AS codes FROM generate_series(0, 255) AS mask;
 ANALYZE cmp_flag_list;
 ANALYZE cmp_scheme_list;

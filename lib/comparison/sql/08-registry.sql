@@ -2,7 +2,7 @@
 -- changes outside its own result tables.
 
 -- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED).
-CREATE TEMP TABLE cmp_needs ON COMMIT DROP AS
+CREATE UNLOGGED TABLE cmp_needs AS
 SELECT o.k, o.id, o.category, f.flags, m.codes AS missing, o.region_code
   FROM cmp_out o
   JOIN cmp_flag_list f ON f.mask = o.flag_mask
