@@ -11,11 +11,16 @@ UPDATE comparison_run SET input_batch_ids = (SELECT coalesce(array_agg(id ORDER 
 -- (The as-of date comes from a join, not a sub-select: a sub-select argument would stop PostgreSQL
 -- from inlining the functions, and a per-row function call costs ten times more.)
 -- §1 "ID number": every row of the active population batches with its reason (NULL = valid).
--- `k` is the person key of a valid ID (01-functions.sql cmp_key).
+-- `k` is the person key of a valid ID (01-functions.sql cmp_key). Each row carries what 03 keeps of
+-- it, so that the kept rows need not be read again: §1 "Name" normalised; empty region codes are
+-- "missing" (NULL).
 CREATE UNLOGGED TABLE cmp_pop_all AS
 SELECT t.*, CASE WHEN t.reason IS NULL THEN pg_temp.cmp_key(t.id) END AS k
   FROM (SELECT r.batch_id, r.line_no, r.id_raw, coalesce(r.id_number, '') AS id,
-               pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason
+               pg_temp.cmp_id_reason_on(r.id_invalid, r.id_number, p.as_of_ymd) AS reason,
+               pg_temp.cmp_name(r.name) AS name, r.gender, r.birth_date, r.ethnicity,
+               nullif(r.hukou_region_code, '') AS hukou, r.hukou_address,
+               nullif(r.residence_region_code, '') AS residence, r.residence_address, r.phone, r.status
           FROM population_record r CROSS JOIN cmp_param p
          WHERE r.batch_id IN (SELECT id FROM cmp_batch WHERE kind = 'population')) t;
 
