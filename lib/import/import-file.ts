@@ -78,6 +78,9 @@ function headerProblem(file: string, kind: TImportKind, headers: string[], line:
 function sourceRefusal(file: string, e: unknown, xlsx: boolean): ImportError | null {
   if (e instanceof ImportError) return e;
   if (e instanceof CsvProblem) return new ImportError({ file, line: e.line, column: null, reason: e.reason });
+  // Bytes PostgreSQL refuses in text (a NUL character): the COPY names its own row, not the file's line.
+  const code = (e as { code?: string })?.code;
+  if (code === "22021" || code === "22P05") return new ImportError({ file, line: null, column: null, reason: "unreadable_encoding" });
   if (xlsx && !(e as { code?: string })?.code) return new ImportError({ file, line: null, column: null, reason: "unreadable_xlsx" });
   return null;
 }

@@ -222,6 +222,11 @@ describe("refusals: the file, line and column are named and nothing is written",
     expect(await refused({ kind: "population", filePath: file })).toMatchObject({ line: 3, reason: "bad_column_count" });
   });
 
+  it("a NUL character, which PostgreSQL stores in no text, refuses the file as unreadable", async () => {
+    const file = writeBytes("nul.csv", Buffer.concat([Buffer.from(`${POP_HEADER}\n${validId(58)},甲`), Buffer.from([0]), Buffer.from(",男,,320402002001,\n")]));
+    expect(await refused({ kind: "population", filePath: file })).toMatchObject({ reason: "unreadable_encoding" });
+  });
+
   it("bytes that are neither UTF-8 nor GB18030", async () => {
     // Chinese text in GB18030 (so not UTF-8), then a line holding a lone 0x80, which GB18030 does not define.
     const gb = iconv.encode(`${POP_HEADER}\n${validId(53)},乙,男,,320402002001,\n`, "gb18030");
