@@ -81,7 +81,7 @@ function sourceRefusal(file: string, e: unknown, xlsx: boolean): ImportError | n
   // Bytes PostgreSQL refuses in text (a NUL character): the COPY names its own row, not the file's line.
   const code = (e as { code?: string })?.code;
   if (code === "22021" || code === "22P05") return new ImportError({ file, line: null, column: null, reason: "unreadable_encoding" });
-  if (xlsx && !(e as { code?: string })?.code) return new ImportError({ file, line: null, column: null, reason: "unreadable_xlsx" });
+  if (xlsx && !code) return new ImportError({ file, line: null, column: null, reason: "unreadable_xlsx" });
   return null;
 }
 
