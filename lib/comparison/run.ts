@@ -1,6 +1,9 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { env } from "@/lib/env";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
@@ -72,6 +75,10 @@ export const STEPS: { file: string; label: string }[] = [
 
 const LOCK_KEY = 727275;
 
+/** comparison_result's columns in the order of 07-result-rows.sql. */
+const RESULT_COLUMNS =
+  "run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age";
+
 function loadSql(file: string): string {
   const dir = SQL_DIRS.find((d) => fs.existsSync(path.join(d, file)));
   if (!dir) throw new Error(`lib/comparison/sql/${file} not found`);
@@ -98,6 +105,9 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   await client.connect();
   client.on("error", () => {});
   let runId = 0;
+  let writer: pg.Client | null = null;
+  let writing: Promise<void> | null = null;
+  let rowsFile: string | null = null;
   const started = Date.now();
   try {
     const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
@@ -126,6 +136,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       `UPDATE comparison_run SET status = 'FAILED', error = 'interrupted', finished_at = now() WHERE status = 'RUNNING' AND id < $1`,
       [runId],
     );
+    // Result rows a failed run's second connection committed just before the run died (see below).
+    await client.query(`DELETE FROM comparison_result WHERE run_id IN (SELECT id FROM comparison_run WHERE status = 'FAILED')`);
     await client.query(
       `CREATE UNLOGGED TABLE cmp_param AS
        SELECT $1::int AS run_id, $2::date AS as_of, to_char($2::date, 'YYYYMMDD') AS as_of_ymd, $3::text AS basis,
@@ -135,6 +147,20 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     );
     for (let i = 0; i < STEPS.length; i++) {
       progress(i + 1, STEPS[i].label);
+      if (STEPS[i].file === "07-results.sql") {
+        // The result rows (07-result-rows.sql) leave the run's transaction through a file and go into
+        // comparison_result on a second connection, while this one writes the counts, the diff, the
+        // survey tasks and the registry: the two biggest writes of a run then use both cores. That
+        // transaction commits right before this one; a run that fails before then rolls both back.
+        rowsFile = path.join(os.tmpdir(), `comparison-run-${runId}-${process.pid}.copy`);
+        await pipeline(client.query(copyTo(`COPY (\n${loadSql("07-result-rows.sql")}\n) TO STDOUT`)), fs.createWriteStream(rowsFile));
+        writer = new pg.Client({ connectionString: url });
+        writer.on("error", () => {});
+        await writer.connect();
+        await writer.query("BEGIN");
+        writing = pipeline(fs.createReadStream(rowsFile), writer.query(copyFrom(`COPY comparison_result (${RESULT_COLUMNS}) FROM STDIN`)));
+        writing.catch(() => {}); // awaited before the commit; a failure there fails the run
+      }
       await client.query(loadSql(STEPS[i].file));
     }
     progress(total, "summary");
@@ -151,14 +177,22 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       [opts.startedBy?.id ?? null, opts.startedBy?.login ?? null, String(runId), city, JSON.stringify({ asOf: opts.asOf, basis, ...countsJson(summary) })],
     );
     await client.query("DROP SCHEMA cmp_work CASCADE");
+    if (writer) {
+      await writing;
+      await writer.query("COMMIT");
+    }
     await client.query("COMMIT");
     return summary;
   } catch (e) {
+    // Closing the second connection aborts its transaction, even in the middle of its COPY.
+    await writer?.end().catch(() => {});
     await client.query("ROLLBACK").catch(() => {});
     if (runId) await markFailed(url, runId, e, Date.now() - started);
     throw e;
   } finally {
     await client.end().catch(() => {});
+    await writer?.end().catch(() => {});
+    if (rowsFile) fs.rmSync(rowsFile, { force: true });
   }
 }
 
@@ -167,6 +201,8 @@ async function markFailed(url: string, runId: number, e: unknown, durationMs: nu
   const c = new pg.Client({ connectionString: url });
   try {
     await c.connect();
+    // Result rows exist only if the run failed between the two commits.
+    await c.query(`DELETE FROM comparison_result WHERE run_id = $1`, [runId]);
     await c.query(`UPDATE comparison_run SET status = 'FAILED', finished_at = now(), duration_ms = $2, error = $3 WHERE id = $1`, [
       runId,
       durationMs,

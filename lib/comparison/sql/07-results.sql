@@ -1,16 +1,6 @@
--- comparison-rules.md §6 "What a run produces": the result rows, the counts for the dashboards and
--- the diff against the previous run. (The invalid rows were written in 02-inputs and 03-population.)
-
--- §6 "One result row per person in scope (category, flags, missing schemes, survey region)".
-INSERT INTO comparison_result (run_id, id_number, name, category, flags, missing_schemes, active_schemes,
-                               region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age)
-SELECT (SELECT run_id FROM cmp_param), o.id, coalesce(o.name, ''), o.category, f.flags, m.codes, a.codes,
-       o.region_code, o.survey_code, o.hukou, o.count_region, o.non_local, o.age
-  FROM cmp_out o
-  JOIN cmp_flag_list f ON f.mask = o.flag_mask
-  JOIN cmp_scheme_list m ON m.mask = o.missing_mask
-  JOIN cmp_scheme_list a ON a.mask = o.active_mask
- ORDER BY o.k; -- in key order (= ID order): the primary key index grows at its right edge instead of at random
+-- comparison-rules.md §6 "What a run produces": the counts for the dashboards and the diff against
+-- the previous run. (The invalid rows were written in 02-inputs and 03-population; the result rows
+-- are 07-result-rows.sql, written beside this step on a second connection, see run.ts.)
 
 -- §6 "Counts per category × region (city, district, street, community) × scheme". Each person is
 -- counted in their known survey community and its street, district and the city; a person without

@@ -230,6 +230,34 @@ describe("a failed or cancelled run", () => {
     expect(prev[0].previous_run_id).toBe(r1.runId);
   });
 
+  it("a failure on the connection that writes the result rows fails the run and leaves nothing of it", async () => {
+    const r1 = await prepare();
+    const before = await snapshot(r1.runId);
+    await c.query(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'results disk full (simulated)'; END $$`);
+    await c.query(`CREATE TRIGGER boom BEFORE INSERT ON comparison_result FOR EACH STATEMENT EXECUTE FUNCTION boom()`);
+    try {
+      await expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/results disk full/);
+    } finally {
+      await c.query(`DROP TRIGGER boom ON comparison_result`);
+      await c.query(`DROP FUNCTION boom()`);
+    }
+    const { rows } = await c.query(`SELECT id, status::text FROM comparison_run WHERE id = (SELECT max(id) FROM comparison_run)`);
+    expect(rows[0].status).toBe("FAILED");
+    expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [rows[0].id])).rows[0].n).toBe(0);
+    expect(await snapshot(r1.runId)).toEqual(before);
+  });
+
+  it("result rows of a run that died between its two commits are removed by the next run", async () => {
+    await prepare();
+    const dead = (await c.query(`INSERT INTO comparison_run (as_of, basis, city_code, status) VALUES ($1, 'hukou', '3204', 'RUNNING') RETURNING id`, [AS_OF])).rows[0].id;
+    await c.query(`INSERT INTO comparison_result (run_id, id_number, name, category, non_local, age) VALUES ($1, '320402198001010011', '甲', 'CONFIRMED', false, 45)`, [dead]);
+    const r = await runComparison({ asOf: AS_OF });
+    const { rows } = await c.query(`SELECT status::text FROM comparison_run WHERE id = $1`, [dead]);
+    expect(rows[0].status).toBe("FAILED");
+    expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [dead])).rows[0].n).toBe(0);
+    expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [r.runId])).rows[0].n).toBe(r.persons);
+  });
+
   it("an error mid-run (after results were written) rolls everything back and marks the run FAILED", async () => {
     const r1 = await prepare();
     const before = await snapshot(r1.runId);
