@@ -97,11 +97,15 @@ export function cleanFilter(raw: Record<string, string | undefined>): ResultFilt
   return f;
 }
 
-/** The WHERE clause of a result list: run, the actor's scope, then the filters. */
+/**
+ * The WHERE clause of a result list: run, the actor's scope, then the filters. Persons gone from scope
+ * have no row in the run: their list is the previous run's rows of the persons the diff marks GONE
+ * (filtered and scoped by what that run said of them).
+ */
 function resultWhere(actor: Actor, runId: number, f: ResultFilter): { sql: string; params: unknown[] } {
   const prefix = scopePrefix(actor, "comparison:view");
   const params: unknown[] = [runId];
-  const where = ["r.run_id = $1"];
+  const where = [f.change === "GONE" ? "r.run_id = (SELECT previous_run_id FROM comparison_run WHERE id = $1)" : "r.run_id = $1"];
   if (!isCityWide(prefix)) {
     params.push(`${prefix}%`);
     where.push(`r.count_region_code LIKE $${params.length}`);
@@ -125,7 +129,7 @@ function resultWhere(actor: Actor, runId: number, f: ResultFilter): { sql: strin
   }
   if (f.change) {
     params.push(f.change);
-    where.push(`EXISTS (SELECT 1 FROM comparison_diff d WHERE d.run_id = r.run_id AND d.id_number = r.id_number AND d.change::text = $${params.length})`);
+    where.push(`EXISTS (SELECT 1 FROM comparison_diff d WHERE d.run_id = $1 AND d.id_number = r.id_number AND d.change::text = $${params.length})`);
   }
   return { sql: where.join(" AND "), params };
 }

@@ -62,6 +62,18 @@ describe("comparison reads are scoped by region", () => {
     await expect(listResults(tianning, runId, { region: "320404001" }, 0)).rejects.toThrow(/not found/);
   });
 
+  it("the persons behind the diff: new and changed from the run, gone from the previous run, scoped", async () => {
+    // nonLocal was in scope only through the enrolment batch; without it they are gone, and b changes
+    await c.query(`UPDATE import_batch SET status = 'RETIRED' WHERE kind = 'enrolment'`);
+    const second = (await runComparison({ asOf: "2026-11-25" })).runId;
+    const gone = await listResults(city, second, cleanFilter({ change: "GONE" }), 0);
+    expect(gone.rows.map((r) => [r.idNumber, r.category])).toEqual([[nonLocal, "PARTIAL"]]);
+    expect((await listResults(city, second, cleanFilter({ change: "CHANGED" }), 0)).rows.map((r) => r.idNumber)).toEqual([b]);
+    // the gone person had no survey region: the city sees them, a district does not
+    expect((await listResults(tianning, second, cleanFilter({ change: "GONE" }), 0)).total).toBe(0);
+    expect(await diffCounts(city, second)).toEqual({ GONE: 1, CHANGED: 1 });
+  });
+
   it("the system administrator sees no run and no person", async () => {
     await expect(listRuns(admin)).rejects.toThrow(/not allowed/);
     await expect(listResults(admin, runId, {}, 0)).rejects.toThrow(/not allowed/);

@@ -123,15 +123,11 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
             <p className="text-sm text-slate-500">{t("comparison.diff.none")}</p>
           ) : (
             <div className="flex flex-wrap gap-4 text-sm" data-testid="comparison-diff">
-              {(["NEW", "CHANGED", "GONE"] as const).map((k) =>
-                k === "GONE" ? (
-                  <span key={k}>{t(`comparison.diff.${k}`)}: {diff[k] ?? 0}</span>
-                ) : (
-                  <Link key={k} href={`${query({ change: k })}#list`} className="text-blue-700 hover:underline">
-                    {t(`comparison.diff.${k}`)}: {diff[k] ?? 0}
-                  </Link>
-                ),
-              )}
+              {(["NEW", "CHANGED", "GONE"] as const).map((k) => (
+                <Link key={k} href={`${query({ change: k })}#list`} className="text-blue-700 hover:underline">
+                  {t(`comparison.diff.${k}`)}: {diff[k] ?? 0}
+                </Link>
+              ))}
             </div>
           )}
         </section>
