@@ -8,7 +8,7 @@ import { type CsvRecord, CsvProblem, CsvSplitter, recordOf, recordTexts, splitFi
 import { scanFile } from "./file-scan";
 import { FORMATS, type HeaderMapping, mapHeader, type TImportKind } from "./formats";
 import { ImportError, type TImportRefusal } from "./import-error";
-import { CopyWriter, RECORD_KINDS, RowReader, ValueProblem } from "./values";
+import { CopyWriter, RECORD_COLUMNS, RECORD_KINDS, RowReader, ValueProblem, writeRecord } from "./values";
 import { readFirstSheet } from "./xlsx-source";
 
 // One import = one file = one transaction (import-formats.md: "an import either loads whole or changes
@@ -127,10 +127,9 @@ class RowConsumer {
     const kind = RECORD_KINDS[this.o.kind];
     let invalid: boolean;
     try {
-      // A refusal abandons the COPY, so a row cut short by one is never sent.
       this.out.ascii(this.batchText);
       this.out.ascii(String(r.line));
-      invalid = kind.write(row, this.out, this.asOf);
+      invalid = writeRecord(kind, row, this.out, this.asOf);
     } catch (e) {
       if (!(e instanceof ValueProblem)) throw e;
       throw new ImportError({ file: this.o.file, line: r.line, column: this.headerOf.get(e.field) ?? e.field, reason: e.reason, value: e.value });
@@ -227,7 +226,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
       opts.kind === "regions"
         ? (await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${quoteIdent(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`),
           `import_staging (ln, ${FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ")})`)
-        : `${RECORD_KINDS[opts.kind].table} (batch_id, line_no, ${RECORD_KINDS[opts.kind].columns.join(", ")})`;
+        : `${RECORD_KINDS[opts.kind].table} (batch_id, line_no, ${[...RECORD_COLUMNS, ...RECORD_KINDS[opts.kind].columns].join(", ")})`;
     try {
       copying = true;
       await pipeline(Readable.from(rows), client.query(copyFrom(`COPY ${target} FROM STDIN`)));

@@ -1,4 +1,4 @@
-import { type IdCheck, isRealDate, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
+import { isRealDate, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
 import { type CsvRecord, fieldText } from "./csv-records";
 import type { TImportRefusal } from "./import-error";
 
@@ -227,18 +227,6 @@ export class CopyWriter {
   }
 }
 
-/** The ID columns every record kind stores: raw text, normalised, invalid reason (comparison-rules.md §1). */
-function writeId(out: CopyWriter, raw: string, check: IdCheck): void {
-  out.text(raw === "" ? null : raw);
-  if (check.ok) {
-    out.ascii(check.id);
-    out.nul();
-  } else {
-    out.text(check.normalised);
-    out.ascii(check.reason);
-  }
-}
-
 function required<T>(field: string, row: RowReader, value: T | null | undefined): T {
   if (value === null) throw new ValueProblem(field, "empty_value", row.raw(field) || null);
   if (value === undefined) throw new ValueProblem(field, "bad_value", row.raw(field));
@@ -252,91 +240,91 @@ function optional<T>(field: string, row: RowReader, value: T | null | undefined,
 
 export interface RecordKind {
   table: string;
-  /** The record table's columns, in COPY order (after batch_id and line_no). */
+  /** The kind's own columns, in COPY order (after batch_id, line_no and RECORD_COLUMNS). */
   columns: string[];
-  /**
-   * Types the reader's row and writes it (after the batch id and line number the caller wrote);
-   * throws ValueProblem for the first value that matches nothing, in column order, before writing.
-   * Returns whether the row's ID is invalid.
-   */
-  write: (row: RowReader, out: CopyWriter, asOf: string) => boolean;
+  /** Types the kind's own values of the reader's row and writes them; throws ValueProblem for the first that matches nothing. */
+  write: (row: RowReader, out: CopyWriter) => void;
+}
+
+/** The columns every record table starts with: the ID (raw, normalised, invalid reason; comparison-rules.md §1) and the name. */
+export const RECORD_COLUMNS = ["id_raw", "id_number", "id_invalid", "name"];
+
+/**
+ * Writes one record row after the batch id and line number the caller wrote: the ID and name
+ * columns, then the kind's own. Returns whether the row's ID is invalid. A refusal thrown half way
+ * abandons the whole COPY, so a row cut short is never sent.
+ */
+export function writeRecord(kind: RecordKind, row: RowReader, out: CopyWriter, asOf: string): boolean {
+  const raw = row.raw("id_number");
+  const id = validateIdNumber(raw, asOf);
+  out.text(raw === "" ? null : raw);
+  if (id.ok) {
+    out.ascii(id.id);
+    out.nul();
+  } else {
+    out.text(id.normalised);
+    out.ascii(id.reason);
+  }
+  out.field(row, "name");
+  kind.write(row, out);
+  return !id.ok;
 }
 
 export type RecordKindName = "population" | "enrolment" | "department" | "elsewhere";
 
-/** import-formats.md, per kind: the record table a row goes to and how its values are read. */
+/** import-formats.md, per kind: the record table a row goes to and how its own values are read. */
 export const RECORD_KINDS: Record<RecordKindName, RecordKind> = {
   population: {
     table: "population_record",
-    columns: ["id_raw", "id_number", "id_invalid", "name", "gender", "birth_date", "ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone", "status"],
-    write(row, out, asOf) {
-      const raw = row.raw("id_number");
-      const id = validateIdNumber(raw, asOf);
+    columns: ["gender", "birth_date", "ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone", "status"],
+    write(row, out) {
       const gender = optional("gender", row, row.coded("gender", importGender));
       const birth = optional("birth_date", row, row.coded("birth_date", importDate), "bad_date");
       const status = optional("status", row, row.coded("status", importPopulationStatus)) ?? "normal";
-      writeId(out, raw, id);
-      out.field(row, "name");
       out.ascii(gender);
       out.ascii(birth);
       for (const f of ["ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone"]) out.field(row, f);
       out.ascii(status);
-      return !id.ok;
     },
   },
   enrolment: {
     table: "enrolment_record",
-    columns: ["id_raw", "id_number", "id_invalid", "name", "scheme", "status", "region_code", "employer", "start_date", "benefit"],
-    write(row, out, asOf) {
-      const raw = row.raw("id_number");
-      const id = validateIdNumber(raw, asOf);
+    columns: ["scheme", "status", "region_code", "employer", "start_date", "benefit"],
+    write(row, out) {
       const scheme = required("scheme", row, row.coded("scheme", importScheme));
       const status = required("status", row, row.coded("status", importInsuredStatus));
       const start = optional("start_date", row, row.coded("start_date", importDate), "bad_date");
       // An empty region code stays empty ("empty = the importing city"); empty benefit = no.
       const benefit = optional("benefit", row, row.coded("benefit", importYesNo)) ?? false;
-      writeId(out, raw, id);
-      out.field(row, "name");
       out.ascii(scheme);
       out.ascii(String(status));
       out.field(row, "region_code");
       out.field(row, "employer");
       out.ascii(start);
       out.ascii(benefit ? "t" : "f");
-      return !id.ok;
     },
   },
   department: {
     table: "department_record",
-    columns: ["id_raw", "id_number", "id_invalid", "name", "kind", "date", "source"],
-    write(row, out, asOf) {
-      const raw = row.raw("id_number");
-      const id = validateIdNumber(raw, asOf);
+    columns: ["kind", "date", "source"],
+    write(row, out) {
       const kind = required("kind", row, row.coded("kind", importDepartmentKind));
       const date = optional("date", row, row.coded("date", importDate), "bad_date");
-      writeId(out, raw, id);
-      out.field(row, "name");
       out.ascii(kind);
       out.ascii(date);
       out.field(row, "source");
-      return !id.ok;
     },
   },
   elsewhere: {
     table: "elsewhere_record",
-    columns: ["id_raw", "id_number", "id_invalid", "name", "scheme", "region_code", "status"],
-    write(row, out, asOf) {
-      const raw = row.raw("id_number");
-      const id = validateIdNumber(raw, asOf);
+    columns: ["scheme", "region_code", "status"],
+    write(row, out) {
       const scheme = required("scheme", row, row.coded("scheme", importScheme));
       required("region_code", row, row.text("region_code"));
       const status = required("status", row, row.coded("status", importInsuredStatus));
-      writeId(out, raw, id);
-      out.field(row, "name");
       out.ascii(scheme);
       out.field(row, "region_code");
       out.ascii(String(status));
-      return !id.ok;
     },
   },
 };

@@ -192,6 +192,18 @@ describe("a failed or cancelled run", () => {
     return r1;
   }
 
+  /** Runs `check` while every INSERT (or COPY) into `table` fails with `message`. */
+  async function failingInserts(table: string, message: string, check: () => Promise<unknown>): Promise<void> {
+    await c.query(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`);
+    await c.query(`CREATE TRIGGER boom BEFORE INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION boom()`);
+    try {
+      await check();
+    } finally {
+      await c.query(`DROP TRIGGER boom ON ${table}`);
+      await c.query(`DROP FUNCTION boom()`);
+    }
+  }
+
   it("cancelled half way (pg_cancel_backend while it waits on the registry) leaves the previous results, registry and tasks intact", async () => {
     const r1 = await prepare();
     const before = await snapshot(r1.runId);
@@ -233,14 +245,7 @@ describe("a failed or cancelled run", () => {
   it("a failure on the connection that writes the result rows fails the run and leaves nothing of it", async () => {
     const r1 = await prepare();
     const before = await snapshot(r1.runId);
-    await c.query(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'results disk full (simulated)'; END $$`);
-    await c.query(`CREATE TRIGGER boom BEFORE INSERT ON comparison_result FOR EACH STATEMENT EXECUTE FUNCTION boom()`);
-    try {
-      await expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/results disk full/);
-    } finally {
-      await c.query(`DROP TRIGGER boom ON comparison_result`);
-      await c.query(`DROP FUNCTION boom()`);
-    }
+    await failingInserts("comparison_result", "results disk full (simulated)", () => expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/results disk full/));
     const { rows } = await c.query(`SELECT id, status::text FROM comparison_run WHERE id = (SELECT max(id) FROM comparison_run)`);
     expect(rows[0].status).toBe("FAILED");
     expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [rows[0].id])).rows[0].n).toBe(0);
@@ -261,14 +266,7 @@ describe("a failed or cancelled run", () => {
   it("an error mid-run (after results were written) rolls everything back and marks the run FAILED", async () => {
     const r1 = await prepare();
     const before = await snapshot(r1.runId);
-    await c.query(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full (simulated)'; END $$`);
-    await c.query(`CREATE TRIGGER boom BEFORE INSERT ON comparison_diff FOR EACH STATEMENT EXECUTE FUNCTION boom()`);
-    try {
-      await expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/disk full/);
-    } finally {
-      await c.query(`DROP TRIGGER boom ON comparison_diff`);
-      await c.query(`DROP FUNCTION boom()`);
-    }
+    await failingInserts("comparison_diff", "disk full (simulated)", () => expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/disk full/));
     const { rows } = await c.query(`SELECT status::text, error FROM comparison_run WHERE id = (SELECT max(id) FROM comparison_run)`);
     expect(rows[0]).toMatchObject({ status: "FAILED" });
     expect(rows[0].error).toMatch(/disk full/);
