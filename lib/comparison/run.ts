@@ -70,14 +70,69 @@ export const STEPS: { file: string; label: string }[] = [
   { file: "05-scope.sql", label: "scope" },
   { file: "06-classify.sql", label: "classification" },
   { file: "07-results.sql", label: "results, counts and diff" },
-  { file: "08-registry.sql", label: "survey tasks and registry" },
+  { file: "08-tasks.sql", label: "survey tasks" },
+  { file: "09-registry.sql", label: "registry" },
 ];
 
 const LOCK_KEY = 727275;
 
-/** comparison_result's columns in the order of 07-result-rows.sql. */
-const RESULT_COLUMNS =
-  "run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age";
+/** What the second connection loads after a step: rows of `sql` (a SELECT) into `target`. */
+const ROWS_AFTER: Record<string, { sql: string; target: string }> = {
+  // before 07-results.sql: comparison_result in the column order of 07-result-rows.sql
+  "07-results.sql": {
+    sql: "07-result-rows.sql",
+    target:
+      "comparison_result (run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age)",
+  },
+  // before 09-registry.sql: the new survey tasks of 08-task-rows.sql
+  "09-registry.sql": {
+    sql: "08-task-rows.sql",
+    target: "survey_task (id_number, region_code, state, reason, category, flags, missing_schemes, created_run_id, updated_run_id)",
+  },
+};
+
+/**
+ * The run's second connection. The run's biggest writes are plain rows it has computed (result rows,
+ * new survey tasks): they leave the run's transaction through a temporary file and are COPYed here,
+ * one after the other in one transaction, while the run's own connection goes on (counts, diff,
+ * registry) on the other core. This transaction commits right before the run's; a run that fails
+ * before then rolls both back. Rows of a run that died between the two commits are deleted by the
+ * next run (and by markFailed).
+ */
+class RowWriter {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly files: string[] = [];
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(url: string): Promise<RowWriter> {
+    const client = new pg.Client({ connectionString: url });
+    client.on("error", () => {});
+    await client.connect();
+    await client.query("BEGIN");
+    return new RowWriter(client);
+  }
+
+  /** Writes the rows of `select` (run on `from`) to a file now, and queues their COPY into `target`; returns the row count. */
+  async load(from: pg.Client, select: string, target: string, file: string): Promise<number> {
+    this.files.push(file);
+    const out = from.query(copyTo(`COPY (\n${select}\n) TO STDOUT`));
+    await pipeline(out, fs.createWriteStream(file));
+    this.queue = this.queue.then(() => pipeline(fs.createReadStream(file), this.client.query(copyFrom(`COPY ${target} FROM STDIN`))));
+    this.queue.catch(() => {}); // awaited by commit(); a failure there fails the run
+    return out.rowCount;
+  }
+
+  async commit(): Promise<void> {
+    await this.queue;
+    await this.client.query("COMMIT");
+  }
+
+  /** Closing the connection aborts its transaction, even in the middle of a COPY. */
+  async close(): Promise<void> {
+    await this.client.end().catch(() => {});
+    for (const f of this.files) fs.rmSync(f, { force: true });
+  }
+}
 
 function loadSql(file: string): string {
   const dir = SQL_DIRS.find((d) => fs.existsSync(path.join(d, file)));
@@ -105,9 +160,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   await client.connect();
   client.on("error", () => {});
   let runId = 0;
-  let writer: pg.Client | null = null;
-  let writing: Promise<void> | null = null;
-  let rowsFile: string | null = null;
+  let writer: RowWriter | null = null;
+  let tasksCreated = 0;
   const started = Date.now();
   try {
     const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
@@ -136,8 +190,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       `UPDATE comparison_run SET status = 'FAILED', error = 'interrupted', finished_at = now() WHERE status = 'RUNNING' AND id < $1`,
       [runId],
     );
-    // Result rows a failed run's second connection committed just before the run died (see below).
-    await client.query(`DELETE FROM comparison_result WHERE run_id IN (SELECT id FROM comparison_run WHERE status = 'FAILED')`);
+    // Rows a failed run's second connection committed just before the run died (RowWriter).
+    await deleteRowsOfFailedRuns(client, `SELECT id FROM comparison_run WHERE status = 'FAILED'`);
     await client.query(
       `CREATE UNLOGGED TABLE cmp_param AS
        SELECT $1::int AS run_id, $2::date AS as_of, to_char($2::date, 'YYYYMMDD') AS as_of_ymd, $3::text AS basis,
@@ -147,24 +201,17 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     );
     for (let i = 0; i < STEPS.length; i++) {
       progress(i + 1, STEPS[i].label);
-      if (STEPS[i].file === "07-results.sql") {
-        // The result rows (07-result-rows.sql) leave the run's transaction through a file and go into
-        // comparison_result on a second connection, while this one writes the counts, the diff, the
-        // survey tasks and the registry: the two biggest writes of a run then use both cores. That
-        // transaction commits right before this one; a run that fails before then rolls both back.
-        rowsFile = path.join(os.tmpdir(), `comparison-run-${runId}-${process.pid}.copy`);
-        await pipeline(client.query(copyTo(`COPY (\n${loadSql("07-result-rows.sql")}\n) TO STDOUT`)), fs.createWriteStream(rowsFile));
-        writer = new pg.Client({ connectionString: url });
-        writer.on("error", () => {});
-        await writer.connect();
-        await writer.query("BEGIN");
-        writing = pipeline(fs.createReadStream(rowsFile), writer.query(copyFrom(`COPY comparison_result (${RESULT_COLUMNS}) FROM STDIN`)));
-        writing.catch(() => {}); // awaited before the commit; a failure there fails the run
+      const rows = ROWS_AFTER[STEPS[i].file];
+      if (rows) {
+        writer ??= await RowWriter.open(url);
+        const file = path.join(os.tmpdir(), `comparison-run-${runId}-${process.pid}-${i}.copy`);
+        const n = await writer.load(client, loadSql(rows.sql), rows.target, file);
+        if (rows.sql === "08-task-rows.sql") tasksCreated = n;
       }
       await client.query(loadSql(STEPS[i].file));
     }
     progress(total, "summary");
-    const summary = await summarise(client, runId);
+    const summary = await summarise(client, runId, tasksCreated);
     const durationMs = Date.now() - started;
     summary.durationMs = durationMs;
     await client.query(
@@ -177,22 +224,17 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       [opts.startedBy?.id ?? null, opts.startedBy?.login ?? null, String(runId), city, JSON.stringify({ asOf: opts.asOf, basis, ...countsJson(summary) })],
     );
     await client.query("DROP SCHEMA cmp_work CASCADE");
-    if (writer) {
-      await writing;
-      await writer.query("COMMIT");
-    }
+    await writer?.commit();
     await client.query("COMMIT");
     return summary;
   } catch (e) {
-    // Closing the second connection aborts its transaction, even in the middle of its COPY.
-    await writer?.end().catch(() => {});
+    await writer?.close();
     await client.query("ROLLBACK").catch(() => {});
     if (runId) await markFailed(url, runId, e, Date.now() - started);
     throw e;
   } finally {
     await client.end().catch(() => {});
-    await writer?.end().catch(() => {});
-    if (rowsFile) fs.rmSync(rowsFile, { force: true });
+    await writer?.close();
   }
 }
 
@@ -201,8 +243,8 @@ async function markFailed(url: string, runId: number, e: unknown, durationMs: nu
   const c = new pg.Client({ connectionString: url });
   try {
     await c.connect();
-    // Result rows exist only if the run failed between the two commits.
-    await c.query(`DELETE FROM comparison_result WHERE run_id = $1`, [runId]);
+    // Rows of the second connection exist only if the run failed between the two commits.
+    await deleteRowsOfFailedRuns(c, String(runId));
     await c.query(`UPDATE comparison_run SET status = 'FAILED', finished_at = now(), duration_ms = $2, error = $3 WHERE id = $1`, [
       runId,
       durationMs,
@@ -215,19 +257,25 @@ async function markFailed(url: string, runId: number, e: unknown, durationMs: nu
   }
 }
 
+/** Deletes what RowWriter committed for the runs `runIds` (a list or a sub-select): result rows and the tasks they opened. */
+async function deleteRowsOfFailedRuns(c: pg.Client, runIds: string): Promise<void> {
+  await c.query(`DELETE FROM comparison_result WHERE run_id IN (${runIds})`);
+  await c.query(`DELETE FROM survey_task WHERE created_run_id IN (${runIds})`);
+}
+
 function countsJson(s: ComparisonSummary) {
   return { persons: s.persons, byCategory: s.byCategory, invalidRows: s.invalidRows, invalidByReason: s.invalidByReason, tasks: s.tasks, diff: s.diff };
 }
 
-async function summarise(client: pg.Client, runId: number): Promise<ComparisonSummary> {
+async function summarise(client: pg.Client, runId: number, created: number): Promise<ComparisonSummary> {
   const cat = await client.query<{ category: string; n: number }>(`SELECT category, count(*)::int AS n FROM cmp_out GROUP BY category`);
   const byCategory: Record<string, number> = Object.fromEntries(CATEGORIES.map((c) => [c, 0]));
   for (const r of cat.rows) byCategory[r.category] = r.n;
   const inv = await client.query<{ reason: string; n: number }>(`SELECT reason, count(*)::int AS n FROM comparison_invalid_row WHERE run_id = $1 GROUP BY reason ORDER BY reason`, [runId]);
+  // created = the rows of 08-task-rows.sql (written on the second connection, not visible here);
   // kept = open tasks of persons who still need a survey (whether or not their reason changed)
-  const tasks = await client.query<{ created: number; kept: number; settled: number }>(
-    `SELECT (SELECT count(*) FROM survey_task WHERE created_run_id = $1)::int AS created,
-            (SELECT count(*) FROM survey_task t JOIN cmp_needs n ON n.id = t.id_number
+  const tasks = await client.query<{ kept: number; settled: number }>(
+    `SELECT (SELECT count(*) FROM survey_task t JOIN cmp_needs n ON n.id = t.id_number
               WHERE (t.created_run_id IS DISTINCT FROM $1)
                 AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'))::int AS kept,
             (SELECT count(*) FROM survey_task WHERE updated_run_id = $1 AND state = 'SETTLED')::int AS settled`,
@@ -242,7 +290,7 @@ async function summarise(client: pg.Client, runId: number): Promise<ComparisonSu
     byCategory,
     invalidRows: inv.rows.reduce((a, r) => a + r.n, 0),
     invalidByReason: Object.fromEntries(inv.rows.map((r) => [r.reason, r.n])),
-    tasks: tasks.rows[0],
+    tasks: { created, ...tasks.rows[0] },
     diff: { NEW: 0, GONE: 0, CHANGED: 0, ...Object.fromEntries(diff.rows.map((r) => [r.change, r.n])) },
     inputBatchIds: batches.rows[0].ids,
   };

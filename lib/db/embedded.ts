@@ -40,7 +40,7 @@ export async function startEmbedded(opts: { dir: string; database: string; port?
     password: PASSWORD,
     persistent: opts.persistent,
     createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=100", "-c", "shared_buffers=1GB", "-c", "wal_buffers=64MB", "-c", "work_mem=64MB", "-c", "maintenance_work_mem=256MB", "-c", "fsync=" + (opts.persistent ? "on" : "off"), "-c", "synchronous_commit=off", "-c", "max_wal_size=4GB"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=100", "-c", "shared_buffers=1GB", "-c", "wal_buffers=64MB", "-c", "work_mem=64MB", "-c", "maintenance_work_mem=256MB", "-c", "fsync=" + (opts.persistent ? "on" : "off"), "-c", "synchronous_commit=off", "-c", "max_wal_size=4GB", "-c", "wal_level=minimal", "-c", "max_wal_senders=0"],
     onLog: () => {},
     onError: (e) => {
       const text = String(e);

@@ -159,6 +159,25 @@ describe("diff, survey tasks and the registry across runs", () => {
     expect(audit.map((r) => r.entity_id)).toEqual([r1, r2, r3, r4].map((r) => String(r.runId)));
   });
 
+  it("a run that brings more new persons than the registry holds rebuilds the registry's indexes as they were", async () => {
+    const indexes = async () =>
+      (await c.query<{ oid: number; def: string }>(`SELECT indexrelid::int AS oid, pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'person'::regclass ORDER BY 2`)).rows;
+    const held = (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM person`)).rows[0].n;
+    const before = await indexes();
+    const ids = Array.from({ length: 2 * held + 3 }, () => newId("19800101"));
+    await population(c, ids.map((id) => ({ id })));
+    const r = await runComparison({ asOf: AS_OF });
+    const after = await indexes();
+    expect(after.map((i) => i.def)).toEqual(before.map((i) => i.def));
+    expect(after.map((i) => i.oid)).not.toEqual(before.map((i) => i.oid)); // built again, not kept
+    expect(await personOf(ids[0])).toMatchObject({ status: "NEEDS_SURVEY", category: "NOT_INSURED", last_run_id: r.runId });
+    expect((await c.query(`SELECT count(*)::int AS n FROM person`)).rows[0].n).toBe(held + ids.length);
+    // a run with few new persons keeps them
+    await population(c, [{ id: newId("19800101") }]);
+    await runComparison({ asOf: AS_OF });
+    expect((await indexes()).map((i) => i.oid)).toEqual(after.map((i) => i.oid));
+  });
+
   it("a person needing a survey without a known community gets no task", async () => {
     const id = newId("19800101");
     await population(c, [{ id, hukou: "" }]);
@@ -214,7 +233,7 @@ describe("a failed or cancelled run", () => {
     const run = runComparison({
       asOf: AS_OF,
       onProgress: (p) => {
-        if (p.label !== "survey tasks and registry") return;
+        if (p.label !== "registry") return;
         void (async () => {
           // wait until the run blocks on the locked registry, then cancel its query
           for (let i = 0; i < 200 && !cancelled; i++) {
@@ -252,14 +271,28 @@ describe("a failed or cancelled run", () => {
     expect(await snapshot(r1.runId)).toEqual(before);
   });
 
-  it("result rows of a run that died between its two commits are removed by the next run", async () => {
+  it("a failure on the connection that writes the new survey tasks fails the run and leaves nothing of it", async () => {
+    const r1 = await prepare();
+    const before = await snapshot(r1.runId);
+    await failingInserts("survey_task", "tasks disk full (simulated)", () => expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/tasks disk full/));
+    const { rows } = await c.query(`SELECT id, status::text FROM comparison_run WHERE id = (SELECT max(id) FROM comparison_run)`);
+    expect(rows[0].status).toBe("FAILED");
+    expect(await snapshot(r1.runId)).toEqual(before);
+  });
+
+  it("result rows and tasks of a run that died between its two commits are removed by the next run", async () => {
     await prepare();
     const dead = (await c.query(`INSERT INTO comparison_run (as_of, basis, city_code, status) VALUES ($1, 'hukou', '3204', 'RUNNING') RETURNING id`, [AS_OF])).rows[0].id;
     await c.query(`INSERT INTO comparison_result (run_id, id_number, name, category, non_local, age) VALUES ($1, '320402198001010011', '甲', 'CONFIRMED', false, 45)`, [dead]);
+    await c.query(
+      `INSERT INTO survey_task (id_number, region_code, reason, category, created_run_id, updated_run_id) VALUES ('320402198001010011', $2, 'NOT_INSURED', 'NOT_INSURED', $1, $1)`,
+      [dead, COMMUNITY_A],
+    );
     const r = await runComparison({ asOf: AS_OF });
     const { rows } = await c.query(`SELECT status::text FROM comparison_run WHERE id = $1`, [dead]);
     expect(rows[0].status).toBe("FAILED");
     expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [dead])).rows[0].n).toBe(0);
+    expect((await c.query(`SELECT count(*)::int AS n FROM survey_task WHERE created_run_id = $1`, [dead])).rows[0].n).toBe(0);
     expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [r.runId])).rows[0].n).toBe(r.persons);
   });
 

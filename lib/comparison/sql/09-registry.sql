@@ -1,50 +1,4 @@
--- comparison-rules.md §6 survey tasks, and the registry (domain.md "The registry"): what the run
--- changes outside its own result tables.
-
--- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED).
-CREATE UNLOGGED TABLE cmp_needs AS
-SELECT o.k, o.id, o.category, f.flags, m.codes AS missing, o.region_code
-  FROM cmp_out o
-  JOIN cmp_flag_list f ON f.mask = o.flag_mask
-  JOIN cmp_scheme_list m ON m.mask = o.missing_mask
- WHERE o.category NOT IN ('EXCLUDED', 'CONFIRMED');
-ANALYZE cmp_needs;
-
--- §6 "unless an open task for that person already exists (then it is kept and its reason updated)".
--- Open = not yet decided: PENDING, ASSIGNED, DRAFT, SUBMITTED, STREET_APPROVED, RETURNED. Choice:
--- UNREACHABLE (closed after failed visits), DISTRICT_APPROVED and SETTLED tasks are closed, so a
--- person who needs a survey again gets a new task. The task keeps its community and its workflow
--- state. Only a task whose reason changed is written (and its `version`, the survey workflow's
--- optimistic lock, moves on): an unchanged reason must not invalidate a surveyor's open form.
-UPDATE survey_task t
-   SET reason = n.category, category = n.category, flags = n.flags, missing_schemes = n.missing,
-       updated_run_id = (SELECT run_id FROM cmp_param), version = t.version + 1, updated_at = now()
-  FROM cmp_needs n
- WHERE t.id_number = n.id
-   AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED')
-   AND (t.category, t.flags, t.missing_schemes) IS DISTINCT FROM (n.category, n.flags, n.missing);
-
--- §6 "A task whose person no longer needs a survey is closed as settled by the comparison, not
--- deleted" (that includes persons gone from scope).
-UPDATE survey_task t
-   SET state = 'SETTLED', closed_at = now(), updated_run_id = (SELECT run_id FROM cmp_param),
-       version = t.version + 1, updated_at = now()
- WHERE t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED')
-   AND NOT EXISTS (SELECT 1 FROM cmp_needs n WHERE n.id = t.id_number);
-
--- §6 "For every person who needs a survey, a survey task in the chosen region". Choice: a person
--- without a known community (no_region, non-local: §5 "no survey region") gets no task; the city
--- sees them in the run's person list.
-INSERT INTO survey_task (id_number, region_code, state, reason, category, flags, missing_schemes, created_run_id, updated_run_id)
-SELECT n.id, n.region_code, 'PENDING', n.category, n.category, n.flags, n.missing,
-       (SELECT run_id FROM cmp_param), (SELECT run_id FROM cmp_param)
-  FROM cmp_needs n
- WHERE n.region_code IS NOT NULL
-   AND NOT EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = n.id
-                     AND t.state IN ('PENDING', 'ASSIGNED', 'DRAFT', 'SUBMITTED', 'STREET_APPROVED', 'RETURNED'))
- ORDER BY n.k;
-
--- The registry: one row per person in scope with basic data from the population record (or the
+-- The registry (domain.md "The registry"): one row per person in scope with basic data from the population record (or the
 -- first local enrolment record's name), the latest result and the registration status:
 -- EXCLUDED → EXCLUDED; needs a survey → NEEDS_SURVEY; CONFIRMED → CONFIRMED_BY_COMPARISON, except
 -- that a person REGISTERED_BY_SURVEY stays so when the run agrees (no survey needed). Choice: basic
@@ -52,6 +6,32 @@ SELECT n.id, n.region_code, 'PENDING', n.category, n.category, n.flags, n.missin
 -- Codes longer than a region code are not region codes: kept out of the registry's columns.
 -- (An UPDATE of the persons already registered, then a plain INSERT of the new ones: cheaper than
 -- INSERT … ON CONFLICT, whose speculative insertion costs extra on every one of a million rows.)
+
+-- Bulk path: when the run brings more new persons than the registry holds (a city's first run), the
+-- registry's indexes are set aside and built again after the insert: building an index over a million
+-- rows costs a third of maintaining it row by row. Their definitions are read from the catalogue, so
+-- the migrations stay the one place they are written. Dropping them locks the registry until the run
+-- commits, at a time when it holds few rows. (Not when another table's foreign key needs the key.)
+CREATE UNLOGGED TABLE cmp_person_index AS
+SELECT (SELECT 'public.' || quote_ident(relname) FROM pg_class WHERE oid = i.indexrelid) AS name, pg_get_indexdef(i.indexrelid) AS def, c.conname, pg_get_constraintdef(c.oid) AS condef
+  FROM pg_index i
+  LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+ WHERE i.indrelid = 'public.person'::regclass
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = 'public.person'::regclass)
+   AND (SELECT count(*) FROM person) * 2 < (SELECT count(*) FROM cmp_out);
+
+DO $$
+DECLARE ix record;
+BEGIN
+  FOR ix IN SELECT * FROM cmp_person_index LOOP
+    IF ix.conname IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE public.person DROP CONSTRAINT %I', ix.conname);
+    ELSE
+      EXECUTE format('DROP INDEX %s', ix.name);
+    END IF;
+  END LOOP;
+END $$;
+
 UPDATE person pr SET
   name = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.name ELSE coalesce(o.name, '') END,
   gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE o.gender END,
@@ -95,3 +75,15 @@ SELECT o.id, coalesce(o.name, ''), o.gender, o.birth_date, o.ethnicity,
   JOIN cmp_scheme_list m ON m.mask = o.missing_mask
  WHERE NOT EXISTS (SELECT 1 FROM person pr WHERE pr.id_number = o.id)
  ORDER BY o.k; -- in key order, like the results
+
+DO $$
+DECLARE ix record;
+BEGIN
+  FOR ix IN SELECT * FROM cmp_person_index LOOP
+    IF ix.conname IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE public.person ADD CONSTRAINT %I %s', ix.conname, ix.condef);
+    ELSE
+      EXECUTE ix.def;
+    END IF;
+  END LOOP;
+END $$;
