@@ -196,8 +196,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       `CREATE UNLOGGED TABLE cmp_param AS
        SELECT $1::int AS run_id, $2::date AS as_of, to_char($2::date, 'YYYYMMDD') AS as_of_ymd, $3::text AS basis,
               $4::text AS city, left($4::text, 2) AS province,
-              (SELECT max(id) FROM comparison_run WHERE status = 'DONE' AND id < $1) AS prev_run_id`,
-      [runId, opts.asOf, basis, city],
+              (SELECT max(id) FROM comparison_run WHERE status = 'DONE' AND id < $1) AS prev_run_id, $5::int AS started_by`,
+      [runId, opts.asOf, basis, city, opts.startedBy?.id ?? null],
     );
     for (let i = 0; i < STEPS.length; i++) {
       progress(i + 1, STEPS[i].label);

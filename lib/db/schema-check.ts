@@ -87,7 +87,9 @@ export async function schemaDifferences(client: pg.Client | pg.PoolClient, expec
   const diffs: string[] = [];
   const { rows: cols } = await client.query(
     `SELECT table_name, column_name, data_type, udt_name, is_nullable, character_maximum_length, datetime_precision
-     FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
+     FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
+       -- a partition (one import batch's records) is part of its parent's table
+       AND table_name NOT IN (SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relispartition)`,
   );
   const actual = new Map<string, Map<string, { type: string; nullable: boolean }>>();
   for (const c of cols) {

@@ -48,6 +48,35 @@ function isPlain18(s: string): boolean {
   return (last >= 48 && last <= 57) || last === 88 || last === 120;
 }
 
+/**
+ * The usual input checked on its bytes, for the importer's stream: exactly 18 bytes, 17 ASCII digits
+ * and the check character they determine (x accepted as X), a real birth date not after `asOfYmd`
+ * (8 ASCII digits, YYYYMMDD). True means validateIdNumber would say ok with the same 18 characters
+ * (x → X); false means "not this fast case" (the caller then asks validateIdNumber).
+ */
+export function isValidPlainIdBytes(b: Uint8Array, start: number, end: number, asOfYmd: Uint8Array): boolean {
+  if (end - start !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = b[start + i] - 48;
+    if (c < 0 || c > 9) return false;
+    sum += c * WEIGHTS[i];
+  }
+  let last = b[start + 17];
+  if (last === 120) last = 88;
+  if (last !== CHECK_CHARS.charCodeAt(sum % 11)) return false;
+  for (let i = 0; i < 8; i++) {
+    const d = b[start + 6 + i] - asOfYmd[i];
+    if (d > 0) return false;
+    if (d < 0) break;
+  }
+  const at = start + 6;
+  const y = (b[at] - 48) * 1000 + (b[at + 1] - 48) * 100 + (b[at + 2] - 48) * 10 + (b[at + 3] - 48);
+  const m = (b[at + 4] - 48) * 10 + (b[at + 5] - 48);
+  const d = (b[at + 6] - 48) * 10 + (b[at + 7] - 48);
+  return isRealDate(y, m, d);
+}
+
 /** Birth date embedded in a normalised 18-digit ID (digits 7–14), as YYYY-MM-DD. */
 export function birthDateOf(id: string): string {
   return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;

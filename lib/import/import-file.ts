@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "@/lib/db/client";
+import { attachBatchTable, batchTable, createBatchTable } from "./batch-table";
 import { type CsvRecord, CsvProblem, CsvSplitter, recordOf, recordTexts, splitFile } from "./csv-records";
 import { scanFile } from "./file-scan";
 import { FORMATS, type HeaderMapping, mapHeader, type TImportKind } from "./formats";
@@ -128,7 +129,7 @@ class RowConsumer {
     let invalid: boolean;
     try {
       this.out.ascii(this.batchText);
-      this.out.ascii(String(r.line));
+      this.out.int(r.line);
       invalid = writeRecord(kind, row, this.out, this.asOf);
     } catch (e) {
       if (!(e instanceof ValueProblem)) throw e;
@@ -221,15 +222,20 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
           progress(b, consumer.rowsRead);
           return consumer.out.take();
         });
-    // Regions are staged as read, then checked and upserted by ./sql; the record kinds go straight in.
-    const target =
-      opts.kind === "regions"
-        ? (await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${quoteIdent(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`),
-          `import_staging (ln, ${FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ")})`)
-        : `${RECORD_KINDS[opts.kind].table} (batch_id, line_no, ${[...RECORD_COLUMNS, ...RECORD_KINDS[opts.kind].columns].join(", ")})`;
+    // Regions are staged as read, then checked and upserted by ./sql; the record kinds go straight into
+    // the batch's own table (batch-table.ts), rows written frozen since the table is new.
+    const recordTable = opts.kind === "regions" ? null : RECORD_KINDS[opts.kind].table;
+    let target: string;
+    if (recordTable === null) {
+      await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${quoteIdent(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`);
+      target = `import_staging (ln, ${FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ")}) FROM STDIN`;
+    } else {
+      await createBatchTable(client, recordTable, batchId);
+      target = `${batchTable(recordTable, batchId)} (batch_id, line_no, ${[...RECORD_COLUMNS, ...RECORD_KINDS[opts.kind as keyof typeof RECORD_KINDS].columns].join(", ")}) FROM STDIN WITH (FREEZE)`;
+    }
     try {
       copying = true;
-      await pipeline(Readable.from(rows), client.query(copyFrom(`COPY ${target} FROM STDIN`)));
+      await pipeline(Readable.from(rows), client.query(copyFrom(`COPY ${target}`)));
       copying = false;
     } catch (e) {
       const refusal = sourceRefusal(file, e, xlsx);
@@ -239,6 +245,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
     if (!consumer.sawHeader || consumer.rowsLoaded === 0) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
     const { rowsRead } = consumer;
     let { rowsLoaded, rowsInvalid } = consumer;
+    if (recordTable !== null) await attachBatchTable(client, recordTable, batchId);
     if (opts.kind === "regions") {
       const bad = await client.query<{ line: number; field: string; reason: TImportRefusal; value: string | null }>(sql("regions-check.sql"), [0]);
       const b = bad.rows[0];

@@ -1,4 +1,4 @@
-import { isRealDate, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
+import { isRealDate, isValidPlainIdBytes, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
 import { type CsvRecord, fieldText } from "./csv-records";
 import type { TImportRefusal } from "./import-error";
 
@@ -35,7 +35,9 @@ function digitsOnly(s: string, from = 0, to = s.length): boolean {
 }
 
 /** Dates: YYYY-MM-DD, YYYY/MM/DD (one- or two-digit month and day) or YYYYMMDD, a real date → "YYYY-MM-DD". */
-export function importDate(v: string | null): string | null | undefined {
+export const importDate: ValueReader<string | null | undefined> = remembered(readDate);
+
+function readDate(v: string | null): string | null | undefined {
   const t = importText(v);
   if (t === null) return null;
   let y: string;
@@ -56,13 +58,49 @@ export function importDate(v: string | null): string | null | undefined {
   return isRealDate(Number(y), Number(m), Number(d)) ? `${y}-${m}-${d}` : undefined;
 }
 
-function coded<T>(table: Record<string, T>, lower = false): (v: string | null) => T | null | undefined {
+/** A value reader that also reads a field's bytes (UTF-8) without making a string of them first. */
+export interface ValueReader<T> {
+  (v: string | null): T;
+  ofBytes(b: Uint8Array, start: number, end: number): T;
+}
+
+/**
+ * `read`, remembered per distinct byte sequence: a file repeats few distinct codes and dates, and a
+ * value seen before costs a hash of its bytes instead of a string, trimming and a lookup. The answer
+ * is the one `read` gave for the same bytes (it is a pure function of the text). Up to `limit`
+ * values are kept; a value whose hash is taken by another is read afresh each time.
+ */
+export function remembered<T>(read: (v: string | null) => T, limit = 1 << 16): ValueReader<T> {
+  const seen = new Map<number, { key: Uint8Array; value: T }>();
+  const reader = ((v: string | null) => read(v)) as ValueReader<T>;
+  reader.ofBytes = (b, start, end) => {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+    const hit = seen.get(h);
+    if (hit && hit.key.length === end - start) {
+      let same = true;
+      for (let i = 0; i < hit.key.length; i++) {
+        if (hit.key[i] !== b[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit.value;
+    }
+    const value = read(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("utf8"));
+    if (!hit && seen.size < limit) seen.set(h, { key: Uint8Array.prototype.slice.call(b, start, end), value });
+    return value;
+  };
+  return reader;
+}
+
+function coded<T>(table: Record<string, T>, lower = false): ValueReader<T | null | undefined> {
   const map = new Map(Object.entries(table));
-  return (v) => {
+  return remembered((v) => {
     const t = importText(v);
     if (t === null) return null;
     return map.get(lower ? t.toLowerCase() : t);
-  };
+  });
 }
 
 /** 性别: 男/女, 1/2, M/F → '1' male, '2' female. */
@@ -132,9 +170,12 @@ export class RowReader {
     return importText(this.raw(field));
   }
 
-  /** Reads a coded field; null when empty, undefined when it matches nothing. */
-  coded<T>(field: string, reader: (v: string | null) => T | null | undefined): T | null | undefined {
-    return reader(this.raw(field));
+  /** Reads a coded field (or a date); null when empty, undefined when it matches nothing. */
+  coded<T>(field: string, reader: ValueReader<T | null | undefined>): T | null | undefined {
+    const i = this.index[field];
+    const r = this.record;
+    if (i === undefined || i >= r.count) return reader("");
+    return reader.ofBytes(r.buf, r.start[i], r.end[i]);
   }
 }
 
@@ -164,6 +205,22 @@ export class CopyWriter {
     const buf = this.buf;
     let pos = this.pos;
     for (let i = 0; i < v.length; i++) buf[pos++] = v.charCodeAt(i);
+    buf[pos++] = 0x09;
+    this.pos = pos;
+  }
+
+  /** A whole number. */
+  int(n: number): void {
+    this.ascii(String(n));
+  }
+
+  /** Bytes b[start, end) known to be ASCII without tab, backslash or line break; `upperLastX` writes a final x as X. */
+  bytes(b: Uint8Array, start: number, end: number, upperLastX = false): void {
+    this.room(end - start + 1);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let k = start; k < end; k++) buf[pos++] = b[k];
+    if (upperLastX && buf[pos - 1] === 120) buf[pos - 1] = 88;
     buf[pos++] = 0x09;
     this.pos = pos;
   }
@@ -255,19 +312,42 @@ export const RECORD_COLUMNS = ["id_raw", "id_number", "id_invalid", "name"];
  * abandons the whole COPY, so a row cut short is never sent.
  */
 export function writeRecord(kind: RecordKind, row: RowReader, out: CopyWriter, asOf: string): boolean {
-  const raw = row.raw("id_number");
-  const id = validateIdNumber(raw, asOf);
-  out.text(raw === "" ? null : raw);
-  if (id.ok) {
-    out.ascii(id.id);
+  let invalid = false;
+  const r = row.record;
+  const col = row.column("id_number");
+  if (col >= 0 && col < r.count && isValidPlainIdBytes(r.buf, r.start[col], r.end[col], ymdBytes(asOf))) {
+    // The usual ID (18 plain bytes, valid) is checked and copied as bytes: raw and normalised are the same.
+    out.bytes(r.buf, r.start[col], r.end[col]);
+    out.bytes(r.buf, r.start[col], r.end[col], true);
     out.nul();
   } else {
-    out.text(id.normalised);
-    out.ascii(id.reason);
+    const raw = row.raw("id_number");
+    const id = validateIdNumber(raw, asOf);
+    out.text(raw === "" ? null : raw);
+    if (id.ok) {
+      out.ascii(id.id);
+      out.nul();
+    } else {
+      out.text(id.normalised);
+      out.ascii(id.reason);
+      invalid = true;
+    }
   }
   out.field(row, "name");
   kind.write(row, out);
-  return !id.ok;
+  return invalid;
+}
+
+let asOfText = "";
+let asOfBytes = new Uint8Array(8);
+
+/** "YYYY-MM-DD" as the 8 ASCII digits YYYYMMDD (the last date asked is kept). */
+function ymdBytes(asOf: string): Uint8Array {
+  if (asOf !== asOfText) {
+    asOfBytes = Buffer.from(asOf.replaceAll("-", ""), "latin1");
+    asOfText = asOf;
+  }
+  return asOfBytes;
 }
 
 export type RecordKindName = "population" | "enrolment" | "department" | "elsewhere";

@@ -38,6 +38,7 @@ export function valueLabel(t: Translate, field: string, value: string | null): s
   if (name === "gender") return genderLabel(t, value);
   if (name === "hukouType") return hukouTypeLabel(t, value);
   if (name === "status") return labelOr(t, `status.${value}`, value);
+  if (name === "category") return categoryLabel(t, value);
   if (ENUM_FIELDS[name]) return labelOr(t, `${ENUM_FIELDS[name]}.${value}`, value);
   if (name === "reasons") {
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCharacter, genderOf, makeIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, validateIdNumber } from "@/lib/ids/id-number";
+import { checkCharacter, genderOf, isValidPlainIdBytes, makeIdNumber, maskIdNumber, maskPhone, normaliseIdNumber, validateIdNumber } from "@/lib/ids/id-number";
 
 const AS_OF = "2026-11-25";
 
@@ -59,5 +59,52 @@ describe("derived facts and masking", () => {
   it("masks the middle of IDs and phones", () => {
     expect(maskIdNumber("11010519491231002X")).toBe("110105********002X");
     expect(maskPhone("13812345678")).toBe("138****5678");
+  });
+});
+
+describe("the importer's byte check of the usual ID agrees with validateIdNumber", () => {
+  const asOf = "2026-11-25";
+  const ymd = Buffer.from("20261125", "latin1");
+  const bytesCheck = (s: string) => {
+    const b = Buffer.from(`,${s},`, "utf8"); // inside a line, as the importer sees it
+    return isValidPlainIdBytes(b, 1, b.length - 1, ymd);
+  };
+
+  it("says yes exactly when the ID is 18 plain characters and valid", () => {
+    const base = makeIdNumber("320402", "19800101", 12);
+    const cases = [
+      base,
+      base.slice(0, 17) + "0",
+      makeIdNumber("320402", "20261125", 1), // born on the as-of date
+      makeIdNumber("320402", "20261126", 1), // after it
+      makeIdNumber("320402", "20000229", 1),
+      makeIdNumber("320402", "19000229", 1), // not a leap year
+      makeIdNumber("320402", "19801301", 1),
+      makeIdNumber("320402", "19800100", 1),
+      ` ${base.slice(1)}`,
+      `${base} `,
+      base.slice(0, 15),
+      "３２０４０２１９８００１０１００１２",
+      "32040219800101001a",
+    ];
+    // every check character, in upper and lower case
+    for (let n = 0; n < 40; n++) {
+      const id = makeIdNumber("320411", "19990531", n);
+      cases.push(id, id.replace("X", "x"));
+    }
+    for (const id of cases) {
+      const v = validateIdNumber(id, asOf);
+      expect([id, bytesCheck(id)]).toEqual([id, v.ok && id.length === 18 && /^[0-9]{17}[0-9Xx]$/.test(id)]);
+      if (bytesCheck(id)) expect(v).toEqual({ ok: true, id: id.toUpperCase() });
+    }
+  });
+
+  it("agrees on random 18-digit strings", () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let n = 0; n < 5000; n++) {
+      const id = Array.from({ length: 18 }, (_, i) => (i === 17 && next() % 11 === 0 ? "X" : String(next() % 10))).join("");
+      expect([id, bytesCheck(id)]).toEqual([id, validateIdNumber(id, asOf).ok]);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CsvProblem, CsvSplitter, gb18030Break, recordTexts } from "@/lib/import/csv-records";
 import { scanFile } from "@/lib/import/file-scan";
 import { headerKey, mapHeader } from "@/lib/import/formats";
+import { importDate, importGender, importInsuredStatus, importScheme, importYesNo, remembered, type ValueReader } from "@/lib/import/values";
 import { cellText } from "@/lib/import/xlsx-source";
 
 // The import readers' pure parts: header mapping, encoding detection, physical line tracking, and
@@ -135,5 +136,27 @@ describe("XLSX cells as CSV text", () => {
     expect(cellText({ text: "link", hyperlink: "http://x" })).toBe("link");
     expect(cellText(null)).toBe("");
     expect(cellText(true)).toBe("1");
+  });
+});
+
+describe("value readers on a field's bytes (remembered per distinct value)", () => {
+  const values = ["", " ", "1", "2", " 1 ", "男", "女", "M", "f", "Ｆ", "３１０", "310", "职工基本医疗保险", " 参保缴费 ", "是", "否", "0", "x", "\t2\t",
+    "2024-06-01", "2024/6/1", "20240601", "２０２４-０６-０１", "2024-02-30", "2023-13-01", "2024-6-1x", " 1980/01/31 ", "1980-1-31", "19800230"];
+  const onBytes = <T>(read: { ofBytes(b: Uint8Array, s: number, e: number): T }, v: string) => {
+    const b = Buffer.from(`,,${v},`, "utf8");
+    return read.ofBytes(b, 2, b.length - 1);
+  };
+
+  it("read the same from bytes as from the text, the first time and every time after", () => {
+    for (const read of [importDate, importGender, importInsuredStatus, importScheme, importYesNo] as ValueReader<unknown>[]) {
+      for (let round = 0; round < 3; round++) for (const v of values) expect([v, onBytes(read, v)]).toEqual([v, read(v)]);
+    }
+  });
+
+  it("remember at most `limit` values and answer the rest afresh", () => {
+    let calls = 0;
+    const read = remembered((v: string | null) => (calls++, v?.trim() ?? null), 2);
+    for (const v of ["a", "b", "c", "a", "b", "c", "c"]) expect(onBytes(read, v)).toBe(v);
+    expect(calls).toBe(5); // a and b read once, c every time
   });
 });

@@ -80,3 +80,13 @@ CREATE FUNCTION pg_temp.cmp_flag_codes(mask INTEGER) RETURNS TEXT[] LANGUAGE sql
                  (16, 'no_region'), (17, 'non_local'), (18, 'prisoner')) AS f(bit, code)
    WHERE mask & (1 << f.bit) <> 0
 $$;
+
+-- domain.md "The registry": the registration status a run gives a person of category `category` whose
+-- registry row has status `was` (NULL for a new row): EXCLUDED → EXCLUDED; needs a survey →
+-- NEEDS_SURVEY; CONFIRMED → CONFIRMED_BY_COMPARISON, except that a person REGISTERED_BY_SURVEY stays
+-- so when the run agrees (no survey needed).
+CREATE FUNCTION pg_temp.cmp_status(category TEXT, was "RegistrationStatus") RETURNS "RegistrationStatus" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (CASE category WHEN 'EXCLUDED' THEN 'EXCLUDED'
+                        WHEN 'CONFIRMED' THEN CASE WHEN was = 'REGISTERED_BY_SURVEY' THEN 'REGISTERED_BY_SURVEY' ELSE 'CONFIRMED_BY_COMPARISON' END
+                        ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus"
+$$;

@@ -1,8 +1,7 @@
 -- The registry (domain.md "The registry"): one row per person in scope with basic data from the population record (or the
--- first local enrolment record's name), the latest result and the registration status:
--- EXCLUDED → EXCLUDED; needs a survey → NEEDS_SURVEY; CONFIRMED → CONFIRMED_BY_COMPARISON, except
--- that a person REGISTERED_BY_SURVEY stays so when the run agrees (no survey needed). Choice: basic
--- data of a person registered by survey is not overwritten (the approved survey is newer).
+-- first local enrolment record's name), the latest result and the registration status (01-functions.sql
+-- cmp_status). Choice: basic data of a person registered by survey is not overwritten (the approved
+-- survey is newer).
 -- Codes longer than a region code are not region codes: kept out of the registry's columns.
 -- (An UPDATE of the persons already registered, then a plain INSERT of the new ones: cheaper than
 -- INSERT … ON CONFLICT, whose speculative insertion costs extra on every one of a million rows.)
@@ -32,6 +31,21 @@ BEGIN
   END LOOP;
 END $$;
 
+-- domain.md "Every change keeps a history row (what, old, new, who, when, why)" and "when a later
+-- comparison finds a new problem, a new survey task opens and the history shows why": a registry row
+-- whose registration status or category the run changes gets a row for each, written by the run's
+-- starter with the run as the reason. Choice: a new row (first seen by this run) gets none — its
+-- result is the run's, listed in the run's person list — nor do flags, schemes or basic data from
+-- the population batches, which the run's result rows and diff keep per run.
+INSERT INTO person_history (id_number, field, old_value, new_value, reason, changed_by_id)
+SELECT pr.id_number, v.field, v.was, v.now, '数据比对 #' || prm.run_id, prm.started_by
+  FROM person pr
+  JOIN cmp_out o ON o.id = pr.id_number
+  CROSS JOIN cmp_param prm
+  CROSS JOIN LATERAL (VALUES ('status', pr.status::text, pg_temp.cmp_status(o.category, pr.status)::text),
+                             ('category', pr.category, o.category)) AS v(field, was, now)
+ WHERE v.was IS DISTINCT FROM v.now;
+
 UPDATE person pr SET
   name = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.name ELSE coalesce(o.name, '') END,
   gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE o.gender END,
@@ -48,9 +62,7 @@ UPDATE person pr SET
   category = o.category,
   flags = o.flags,
   missing_schemes = o.missing,
-  status = (CASE o.category WHEN 'EXCLUDED' THEN 'EXCLUDED'
-                            WHEN 'CONFIRMED' THEN CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN 'REGISTERED_BY_SURVEY' ELSE 'CONFIRMED_BY_COMPARISON' END
-                            ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus",
+  status = pg_temp.cmp_status(o.category, pr.status),
   last_run_id = (SELECT run_id FROM cmp_param),
   version = pr.version + 1,
   updated_at = now()
@@ -67,8 +79,7 @@ SELECT o.id, coalesce(o.name, ''), o.gender, o.birth_date, o.ethnicity,
        CASE WHEN length(o.hukou) <= 12 THEN o.hukou END, o.hukou_address,
        CASE WHEN length(o.residence) <= 12 THEN o.residence END, o.residence_address, o.phone,
        o.count_region, o.category, f.flags, m.codes,
-       (CASE o.category WHEN 'EXCLUDED' THEN 'EXCLUDED' WHEN 'CONFIRMED' THEN 'CONFIRMED_BY_COMPARISON'
-                        ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus",
+       pg_temp.cmp_status(o.category, NULL),
        (SELECT run_id FROM cmp_param)
   FROM cmp_out o
   JOIN cmp_flag_list f ON f.mask = o.flag_mask

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { makeIdNumber } from "@/lib/ids/id-number";
+import { attachBatchTable, createBatchTable } from "@/lib/import/batch-table";
 
 // Hand-made comparison inputs: batches and records inserted as the importer stores them (ID
 // normalised by the SQL normalise_id, reason by id_invalid_reason on the import date, text trimmed
@@ -75,6 +76,9 @@ async function batch(c: pg.Client, kind: string): Promise<number> {
     `INSERT INTO import_batch (kind, file_name, checksum, status) VALUES ($1, $2, $3, 'ACTIVE') RETURNING id`,
     [kind, `${kind}.csv`, crypto.randomBytes(32).toString("hex")],
   );
+  // the batch's records table, as the importer makes it (rows are then inserted through the kind's table)
+  await createBatchTable(c, `${kind}_record`, rows[0].id);
+  await attachBatchTable(c, `${kind}_record`, rows[0].id);
   return rows[0].id;
 }
 

@@ -152,9 +152,20 @@ describe("diff, survey tasks and the registry across runs", () => {
     // a later comparison that finds a new problem for b opens a new task
     await department(c, [{ id: b, kind: "student" }]);
     await enrolment(c, [{ id: b, scheme: "310" }]);
-    const r4 = await runComparison({ asOf: AS_OF });
+    const starter = (await c.query<{ id: number }>(`INSERT INTO app_user (login, real_name, password_hash, role, region_code) VALUES ('cmp-starter', '比对员', 'x', 'CITY_STAFF', '3204') RETURNING id`)).rows[0].id;
+    const r4 = await runComparison({ asOf: AS_OF, startedBy: { id: starter, login: "cmp-starter" } });
     expect(r4.tasks.created).toBe(1);
     expect(await personOf(b)).toMatchObject({ status: "NEEDS_SURVEY", category: "DUPLICATE" });
+    // …and the registry's history says why (domain.md "The registry")
+    const history = async (id: string) =>
+      (await c.query(`SELECT field, old_value, new_value, reason, changed_by_id FROM person_history WHERE id_number = $1 ORDER BY id`, [id])).rows;
+    expect(await history(b)).toEqual([
+      { field: "status", old_value: "CONFIRMED_BY_COMPARISON", new_value: "NEEDS_SURVEY", reason: `数据比对 #${r2.runId}`, changed_by_id: null },
+      { field: "category", old_value: "CONFIRMED", new_value: "PARTIAL", reason: `数据比对 #${r2.runId}`, changed_by_id: null },
+      { field: "category", old_value: "PARTIAL", new_value: "CONFIRMED", reason: `数据比对 #${r3.runId}`, changed_by_id: null },
+      { field: "status", old_value: "REGISTERED_BY_SURVEY", new_value: "NEEDS_SURVEY", reason: `数据比对 #${r4.runId}`, changed_by_id: starter },
+      { field: "category", old_value: "CONFIRMED", new_value: "DUPLICATE", reason: `数据比对 #${r4.runId}`, changed_by_id: starter },
+    ]);
     const { rows: audit } = await c.query(`SELECT entity_id FROM audit_log WHERE action = 'comparison.run' AND entity_id::int >= $1 ORDER BY id`, [r1.runId]);
     expect(audit.map((r) => r.entity_id)).toEqual([r1, r2, r3, r4].map((r) => String(r.runId)));
   });
