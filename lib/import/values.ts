@@ -72,8 +72,19 @@ export interface ValueReader<T> {
  */
 export function remembered<T>(read: (v: string | null) => T, limit = 1 << 16): ValueReader<T> {
   const seen = new Map<number, { key: Uint8Array; value: T }>();
+  // Up to three bytes (most codes) are their own key, with the length: no hash to compare.
+  const short = new Map<number, T>();
   const reader = ((v: string | null) => read(v)) as ValueReader<T>;
   reader.ofBytes = (b, start, end) => {
+    const n = end - start;
+    if (n <= 3) {
+      const key = n === 0 ? 0 : n === 1 ? 0x1000000 | b[start] : n === 2 ? 0x2000000 | (b[start] << 8) | b[start + 1] : 0x3000000 | (b[start] << 16) | (b[start + 1] << 8) | b[start + 2];
+      const known = short.get(key);
+      if (known !== undefined || short.has(key)) return known as T;
+      const value = read(Buffer.from(b.buffer, b.byteOffset + start, n).toString("utf8"));
+      if (short.size + seen.size < limit) short.set(key, value);
+      return value;
+    }
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
     const hit = seen.get(h);
@@ -88,7 +99,7 @@ export function remembered<T>(read: (v: string | null) => T, limit = 1 << 16): V
       if (same) return hit.value;
     }
     const value = read(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString("utf8"));
-    if (!hit && seen.size < limit) seen.set(h, { key: Uint8Array.prototype.slice.call(b, start, end), value });
+    if (!hit && short.size + seen.size < limit) seen.set(h, { key: Uint8Array.prototype.slice.call(b, start, end), value });
     return value;
   };
   return reader;

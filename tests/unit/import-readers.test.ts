@@ -156,7 +156,11 @@ describe("value readers on a field's bytes (remembered per distinct value)", () 
   it("remember at most `limit` values and answer the rest afresh", () => {
     let calls = 0;
     const read = remembered((v: string | null) => (calls++, v?.trim() ?? null), 2);
-    for (const v of ["a", "b", "c", "a", "b", "c", "c"]) expect(onBytes(read, v)).toBe(v);
-    expect(calls).toBe(5); // a and b read once, c every time
+    for (const v of ["a", "long b", "c", "a", "long b", "c", "c"]) expect(onBytes(read, v)).toBe(v);
+    expect(calls).toBe(5); // a and "long b" read once, c every time
+    calls = 0;
+    const long = remembered((v: string | null) => (calls++, v?.trim() ?? null), 1);
+    for (const v of ["long a", "a", "long a", "a"]) expect(onBytes(long, v)).toBe(v);
+    expect(calls).toBe(3); // "long a" once, a every time
   });
 });
