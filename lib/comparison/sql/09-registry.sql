@@ -31,6 +31,46 @@ BEGIN
   END LOOP;
 END $$;
 
+-- The persons already registered whose row the run changes, with the row's new values (a row of a
+-- person registered by survey keeps the survey's basic data). Only a row the run changes is
+-- written: its `last_run_id` is the run whose result it holds (the latest run that changed it) and
+-- its `version` (the optimistic lock of change requests and the survey workflow) moves on only
+-- then, so a repeated run over unchanged data writes no registry row. Found in one parallel pass;
+-- the UPDATE then touches only these rows.
+CREATE UNLOGGED TABLE cmp_registry_change AS
+SELECT n.id_number, n.was_status, n.was_category, n.name, n.gender, n.birth_date, n.ethnicity, n.hukou_region_code,
+       n.hukou_address, n.residence_region_code, n.residence_address, n.phone, n.survey_region_code, n.category,
+       n.flags, n.missing_schemes, n.status
+  FROM (SELECT p.id_number, p.status AS was_status, p.category AS was_category,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.name ELSE coalesce(o.name, '') END AS name,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.gender ELSE o.gender END AS gender,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.birth_date ELSE o.birth_date END AS birth_date,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.ethnicity ELSE o.ethnicity END AS ethnicity,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.hukou_region_code
+                    WHEN length(o.hukou) <= 12 THEN o.hukou END AS hukou_region_code,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.hukou_address ELSE o.hukou_address END AS hukou_address,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.residence_region_code
+                    WHEN length(o.residence) <= 12 THEN o.residence END AS residence_region_code,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.residence_address ELSE o.residence_address END AS residence_address,
+               CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.phone ELSE o.phone END AS phone,
+               o.count_region AS survey_region_code, o.category, f.flags, m.codes AS missing_schemes,
+               pg_temp.cmp_status(o.category, p.status) AS status,
+               p.name AS was_name, p.gender AS was_gender, p.birth_date AS was_birth_date, p.ethnicity AS was_ethnicity,
+               p.hukou_region_code::text AS was_hukou_region_code, p.hukou_address AS was_hukou_address,
+               p.residence_region_code::text AS was_residence_region_code, p.residence_address AS was_residence_address,
+               p.phone AS was_phone, p.survey_region_code::text AS was_survey_region_code, p.flags AS was_flags,
+               p.missing_schemes AS was_missing_schemes
+          FROM person p
+          JOIN cmp_out o ON o.id = p.id_number
+          JOIN cmp_flag_list f ON f.mask = o.flag_mask
+          JOIN cmp_scheme_list m ON m.mask = o.missing_mask) n
+ WHERE (n.was_name, n.was_gender, n.was_birth_date, n.was_ethnicity, n.was_hukou_region_code, n.was_hukou_address,
+        n.was_residence_region_code, n.was_residence_address, n.was_phone, n.was_survey_region_code, n.was_category,
+        n.was_flags, n.was_missing_schemes, n.was_status)
+       IS DISTINCT FROM
+       (n.name, n.gender, n.birth_date, n.ethnicity, n.hukou_region_code::text, n.hukou_address, n.residence_region_code::text,
+        n.residence_address, n.phone, n.survey_region_code::text, n.category, n.flags, n.missing_schemes, n.status);
+
 -- domain.md "Every change keeps a history row (what, old, new, who, when, why)" and "when a later
 -- comparison finds a new problem, a new survey task opens and the history shows why": a registry row
 -- whose registration status or category the run changes gets a row for each, written by the run's
@@ -38,39 +78,19 @@ END $$;
 -- result is the run's, listed in the run's person list — nor do flags, schemes or basic data from
 -- the population batches, which the run's result rows and diff keep per run.
 INSERT INTO person_history (id_number, field, old_value, new_value, reason, changed_by_id)
-SELECT pr.id_number, v.field, v.was, v.now, '数据比对 #' || prm.run_id, prm.started_by
-  FROM person pr
-  JOIN cmp_out o ON o.id = pr.id_number
+SELECT c.id_number, v.field, v.was, v.now, '数据比对 #' || prm.run_id, prm.started_by
+  FROM cmp_registry_change c
   CROSS JOIN cmp_param prm
-  CROSS JOIN LATERAL (VALUES ('status', pr.status::text, pg_temp.cmp_status(o.category, pr.status)::text),
-                             ('category', pr.category, o.category)) AS v(field, was, now)
+  CROSS JOIN LATERAL (VALUES ('status', c.was_status::text, c.status::text), ('category', c.was_category, c.category)) AS v(field, was, now)
  WHERE v.was IS DISTINCT FROM v.now;
 
 UPDATE person pr SET
-  name = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.name ELSE coalesce(o.name, '') END,
-  gender = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.gender ELSE o.gender END,
-  birth_date = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.birth_date ELSE o.birth_date END,
-  ethnicity = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.ethnicity ELSE o.ethnicity END,
-  hukou_region_code = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_region_code
-                           WHEN length(o.hukou) <= 12 THEN o.hukou END,
-  hukou_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.hukou_address ELSE o.hukou_address END,
-  residence_region_code = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_region_code
-                               WHEN length(o.residence) <= 12 THEN o.residence END,
-  residence_address = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.residence_address ELSE o.residence_address END,
-  phone = CASE WHEN pr.status = 'REGISTERED_BY_SURVEY' THEN pr.phone ELSE o.phone END,
-  survey_region_code = o.count_region,
-  category = o.category,
-  flags = o.flags,
-  missing_schemes = o.missing,
-  status = pg_temp.cmp_status(o.category, pr.status),
-  last_run_id = (SELECT run_id FROM cmp_param),
-  version = pr.version + 1,
-  updated_at = now()
-  FROM (SELECT o.*, f.flags, m.codes AS missing
-          FROM cmp_out o
-          JOIN cmp_flag_list f ON f.mask = o.flag_mask
-          JOIN cmp_scheme_list m ON m.mask = o.missing_mask) o
- WHERE pr.id_number = o.id;
+  (name, gender, birth_date, ethnicity, hukou_region_code, hukou_address, residence_region_code, residence_address,
+   phone, survey_region_code, category, flags, missing_schemes, status, last_run_id, version, updated_at) =
+  (c.name, c.gender, c.birth_date, c.ethnicity, c.hukou_region_code, c.hukou_address, c.residence_region_code, c.residence_address,
+   c.phone, c.survey_region_code, c.category, c.flags, c.missing_schemes, c.status, (SELECT run_id FROM cmp_param), pr.version + 1, now())
+  FROM cmp_registry_change c
+ WHERE pr.id_number = c.id_number;
 
 INSERT INTO person (id_number, name, gender, birth_date, ethnicity, hukou_region_code, hukou_address,
                     residence_region_code, residence_address, phone, survey_region_code, category,

@@ -189,6 +189,21 @@ describe("diff, survey tasks and the registry across runs", () => {
     expect((await indexes()).map((i) => i.oid)).toEqual(after.map((i) => i.oid));
   });
 
+  it("a repeated run over the same data writes no registry row (version and run kept)", async () => {
+    const id = newId("19800101");
+    await population(c, [{ id }]);
+    const r1 = await runComparison({ asOf: AS_OF });
+    const before = (await c.query(`SELECT last_run_id, version, updated_at FROM person WHERE id_number = $1`, [id])).rows[0];
+    expect(before.last_run_id).toBe(r1.runId);
+    await runComparison({ asOf: AS_OF });
+    expect((await c.query(`SELECT last_run_id, version, updated_at FROM person WHERE id_number = $1`, [id])).rows[0]).toEqual(before);
+    // a change of basic data in the population batch is written, and only then
+    await retireAll(c);
+    await population(c, [{ id, phone: "13900000000" }]);
+    const r3 = await runComparison({ asOf: AS_OF });
+    expect((await c.query(`SELECT last_run_id, version, phone FROM person WHERE id_number = $1`, [id])).rows[0]).toEqual({ last_run_id: r3.runId, version: before.version + 1, phone: "13900000000" });
+  });
+
   it("a person needing a survey without a known community gets no task", async () => {
     const id = newId("19800101");
     await population(c, [{ id, hukou: "" }]);
