@@ -4,6 +4,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { attachPartitionTable, createPartitionTable, type PartitionOf, partitionTable, RESULT_PARTITIONS } from "@/lib/db/partitions";
 import { env } from "@/lib/env";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
@@ -76,18 +77,23 @@ export const STEPS: { file: string; label: string }[] = [
 
 const LOCK_KEY = 727275;
 
-/** What the second connection loads after a step: rows of `sql` (a SELECT) into `target`. */
-const ROWS_AFTER: Record<string, { sql: string; target: string }> = {
-  // before 07-results.sql: comparison_result in the column order of 07-result-rows.sql
+/**
+ * What the second connection loads before a step: the rows of `sql` (a SELECT) into `table (columns)`;
+ * with `partition`, into the run's own partition of that table, created and attached by the loader.
+ */
+const ROWS_BEFORE: Record<string, { sql: string; table: string; columns: string; partition?: PartitionOf }> = {
+  // comparison_result in the column order of 07-result-rows.sql, in comparison_result_<run id>
   "07-results.sql": {
     sql: "07-result-rows.sql",
-    target:
-      "comparison_result (run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age)",
+    table: "comparison_result",
+    columns: "run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age",
+    partition: RESULT_PARTITIONS,
   },
-  // before 09-registry.sql: the new survey tasks of 08-task-rows.sql
+  // the new survey tasks of 08-task-rows.sql
   "09-registry.sql": {
     sql: "08-task-rows.sql",
-    target: "survey_task (id_number, region_code, state, reason, category, flags, missing_schemes, created_run_id, updated_run_id)",
+    table: "survey_task",
+    columns: "id_number, region_code, state, reason, category, flags, missing_schemes, created_run_id, updated_run_id",
   },
 };
 
@@ -112,12 +118,22 @@ class RowWriter {
     return new RowWriter(client);
   }
 
-  /** Writes the rows of `select` (run on `from`) to a file now, and queues their COPY into `target`; returns the row count. */
-  async load(from: pg.Client, select: string, target: string, file: string): Promise<number> {
+  /**
+   * Writes the rows of `select` (run on `from`) to a file now, and queues their COPY into `table
+   * (columns)` — or into the table's partition for `runId` (created, COPY FREEZE, attached) — here.
+   * Returns the row count.
+   */
+  async load(from: pg.Client, select: string, into: { table: string; columns: string; partition?: PartitionOf }, runId: number, file: string): Promise<number> {
     this.files.push(file);
     const out = from.query(copyTo(`COPY (\n${select}\n) TO STDOUT`));
     await pipeline(out, fs.createWriteStream(file));
-    this.queue = this.queue.then(() => pipeline(fs.createReadStream(file), this.client.query(copyFrom(`COPY ${target} FROM STDIN`))));
+    const { partition } = into;
+    this.queue = this.queue.then(async () => {
+      if (partition) await createPartitionTable(this.client, partition, runId);
+      const target = partition ? `${partitionTable(partition, runId)} (${into.columns}) FROM STDIN WITH (FREEZE)` : `${into.table} (${into.columns}) FROM STDIN`;
+      await pipeline(fs.createReadStream(file), this.client.query(copyFrom(`COPY ${target}`)));
+      if (partition) await attachPartitionTable(this.client, partition, runId);
+    });
     this.queue.catch(() => {}); // awaited by commit(); a failure there fails the run
     return out.rowCount;
   }
@@ -201,11 +217,11 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     );
     for (let i = 0; i < STEPS.length; i++) {
       progress(i + 1, STEPS[i].label);
-      const rows = ROWS_AFTER[STEPS[i].file];
+      const rows = ROWS_BEFORE[STEPS[i].file];
       if (rows) {
         writer ??= await RowWriter.open(url);
         const file = path.join(os.tmpdir(), `comparison-run-${runId}-${process.pid}-${i}.copy`);
-        const n = await writer.load(client, loadSql(rows.sql), rows.target, file);
+        const n = await writer.load(client, loadSql(rows.sql), rows, runId, file);
         if (rows.sql === "08-task-rows.sql") tasksCreated = n;
       }
       await client.query(loadSql(STEPS[i].file));
@@ -257,7 +273,11 @@ async function markFailed(url: string, runId: number, e: unknown, durationMs: nu
   }
 }
 
-/** Deletes what RowWriter committed for the runs `runIds` (a list or a sub-select): result rows and the tasks they opened. */
+/**
+ * Deletes what RowWriter committed for the runs `runIds` (a list or a sub-select): result rows and the
+ * tasks they opened. (The run's result partition stays, empty: dropping it would lock every reader of
+ * comparison_result out until the run commits.)
+ */
 async function deleteRowsOfFailedRuns(c: pg.Client, runIds: string): Promise<void> {
   await c.query(`DELETE FROM comparison_result WHERE run_id IN (${runIds})`);
   await c.query(`DELETE FROM survey_task WHERE created_run_id IN (${runIds})`);

@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "@/lib/db/client";
-import { attachBatchTable, batchTable, createBatchTable } from "./batch-table";
+import { attachPartitionTable, createPartitionTable, partitionTable, RECORD_PARTITIONS } from "@/lib/db/partitions";
 import { type CsvRecord, CsvProblem, CsvSplitter, recordOf, recordTexts, splitFile } from "./csv-records";
 import { scanFile } from "./file-scan";
 import { FORMATS, type HeaderMapping, mapHeader, type TImportKind } from "./formats";
@@ -223,15 +223,15 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
           return consumer.out.take();
         });
     // Regions are staged as read, then checked and upserted by ./sql; the record kinds go straight into
-    // the batch's own table (batch-table.ts), rows written frozen since the table is new.
+    // the batch's own table (lib/db/partitions.ts), rows written frozen since the table is new.
     const recordTable = opts.kind === "regions" ? null : RECORD_KINDS[opts.kind].table;
     let target: string;
     if (recordTable === null) {
       await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${quoteIdent(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`);
       target = `import_staging (ln, ${FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ")}) FROM STDIN`;
     } else {
-      await createBatchTable(client, recordTable, batchId);
-      target = `${batchTable(recordTable, batchId)} (batch_id, line_no, ${[...RECORD_COLUMNS, ...RECORD_KINDS[opts.kind as keyof typeof RECORD_KINDS].columns].join(", ")}) FROM STDIN WITH (FREEZE)`;
+      await createPartitionTable(client, RECORD_PARTITIONS(recordTable), batchId);
+      target = `${partitionTable(RECORD_PARTITIONS(recordTable), batchId)} (batch_id, line_no, ${[...RECORD_COLUMNS, ...RECORD_KINDS[opts.kind as keyof typeof RECORD_KINDS].columns].join(", ")}) FROM STDIN WITH (FREEZE)`;
     }
     try {
       copying = true;
@@ -245,7 +245,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
     if (!consumer.sawHeader || consumer.rowsLoaded === 0) throw new ImportError({ file, line: null, column: null, reason: "empty_file" });
     const { rowsRead } = consumer;
     let { rowsLoaded, rowsInvalid } = consumer;
-    if (recordTable !== null) await attachBatchTable(client, recordTable, batchId);
+    if (recordTable !== null) await attachPartitionTable(client, RECORD_PARTITIONS(recordTable), batchId);
     if (opts.kind === "regions") {
       const bad = await client.query<{ line: number; field: string; reason: TImportRefusal; value: string | null }>(sql("regions-check.sql"), [0]);
       const b = bad.rows[0];

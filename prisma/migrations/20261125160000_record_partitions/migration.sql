@@ -1,6 +1,6 @@
 -- The record tables are partitioned by batch: every import loads its rows into a table of its own
 -- (`<kind>_record_<batch id>`), created in the import's transaction and attached as the batch's
--- partition just before it commits (lib/import/batch-table.ts). A table created in the loading
+-- partition just before it commits (lib/db/partitions.ts). A table created in the loading
 -- transaction can be filled with COPY FREEZE, its rows written once, already frozen (no hint bits
 -- to set and no vacuum to redo on the first scans) and without WAL when wal_level is minimal. Rows
 -- already loaded move to one partition per batch. Columns, defaults and keys are those of the

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import pg from "pg";
 import { env } from "@/lib/env";
 import { makeIdNumber } from "@/lib/ids/id-number";
-import { attachBatchTable, createBatchTable } from "@/lib/import/batch-table";
+import { attachPartitionTable, createPartitionTable, RECORD_PARTITIONS } from "@/lib/db/partitions";
 
 // Hand-made comparison inputs: batches and records inserted as the importer stores them (ID
 // normalised by the SQL normalise_id, reason by id_invalid_reason on the import date, text trimmed
@@ -77,8 +77,8 @@ async function batch(c: pg.Client, kind: string): Promise<number> {
     [kind, `${kind}.csv`, crypto.randomBytes(32).toString("hex")],
   );
   // the batch's records table, as the importer makes it (rows are then inserted through the kind's table)
-  await createBatchTable(c, `${kind}_record`, rows[0].id);
-  await attachBatchTable(c, `${kind}_record`, rows[0].id);
+  await createPartitionTable(c, RECORD_PARTITIONS(`${kind}_record`), rows[0].id);
+  await attachPartitionTable(c, RECORD_PARTITIONS(`${kind}_record`), rows[0].id);
   return rows[0].id;
 }
 

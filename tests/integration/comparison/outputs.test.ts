@@ -4,6 +4,7 @@ import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { exportResults } from "@/lib/comparison/export";
+import { attachPartitionTable, createPartitionTable, RESULT_PARTITIONS } from "@/lib/db/partitions";
 import { runComparison } from "@/lib/comparison/run";
 import { freshDatabase } from "../../helpers/db";
 import { COMMUNITY_A, COMMUNITY_B, COMMUNITY_C, db, department, enrolment, newId, population, resident, retireAll, seedRegions } from "./fixture";
@@ -290,9 +291,16 @@ describe("a failed or cancelled run", () => {
   it("a failure on the connection that writes the result rows fails the run and leaves nothing of it", async () => {
     const r1 = await prepare();
     const before = await snapshot(r1.runId);
-    await failingInserts("comparison_result", "results disk full (simulated)", () => expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/results disk full/));
+    // the run's result partition cannot be created: a table of that name is in the way
+    const next = (await c.query(`SELECT last_value + 1 AS id FROM comparison_run_id_seq`)).rows[0].id;
+    await c.query(`CREATE TABLE comparison_result_${next} (x int)`);
+    try {
+      await expect(runComparison({ asOf: AS_OF })).rejects.toThrow(/comparison_result_\d+" already exists/);
+    } finally {
+      await c.query(`DROP TABLE comparison_result_${next}`);
+    }
     const { rows } = await c.query(`SELECT id, status::text FROM comparison_run WHERE id = (SELECT max(id) FROM comparison_run)`);
-    expect(rows[0].status).toBe("FAILED");
+    expect(rows[0]).toEqual({ id: Number(next), status: "FAILED" });
     expect((await c.query(`SELECT count(*)::int AS n FROM comparison_result WHERE run_id = $1`, [rows[0].id])).rows[0].n).toBe(0);
     expect(await snapshot(r1.runId)).toEqual(before);
   });
@@ -309,6 +317,8 @@ describe("a failed or cancelled run", () => {
   it("result rows and tasks of a run that died between its two commits are removed by the next run", async () => {
     await prepare();
     const dead = (await c.query(`INSERT INTO comparison_run (as_of, basis, city_code, status) VALUES ($1, 'hukou', '3204', 'RUNNING') RETURNING id`, [AS_OF])).rows[0].id;
+    await createPartitionTable(c, RESULT_PARTITIONS, dead);
+    await attachPartitionTable(c, RESULT_PARTITIONS, dead);
     await c.query(`INSERT INTO comparison_result (run_id, id_number, name, category, non_local, age) VALUES ($1, '320402198001010011', '甲', 'CONFIRMED', false, 45)`, [dead]);
     await c.query(
       `INSERT INTO survey_task (id_number, region_code, reason, category, created_run_id, updated_run_id) VALUES ('320402198001010011', $2, 'NOT_INSURED', 'NOT_INSURED', $1, $1)`,

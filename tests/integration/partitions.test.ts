@@ -5,9 +5,10 @@ import { pool } from "@/lib/db/client";
 import { MIGRATIONS_DIR } from "@/lib/db/migrate";
 import { importFile } from "@/lib/import/import-file";
 import { freshDatabase } from "@/tests/helpers/db";
-import { validId, writeCsv } from "./fixtures";
+import { validId, writeCsv } from "./import/fixtures";
 
-// Each batch's records are a partition of their own (migration record_partitions, lib/import/batch-table.ts).
+// Each import batch's records and each comparison run's result rows are a partition of their own
+// (migrations record_partitions and result_partitions, lib/db/partitions.ts).
 
 beforeAll(async () => {
   await freshDatabase();
@@ -45,6 +46,19 @@ describe("a batch's records", () => {
   });
 });
 
+describe("a comparison run's result rows", () => {
+  it("are the run's own partition, with the primary key and the category index", async () => {
+    const { runComparison } = await import("@/lib/comparison/run");
+    const { importFile: load } = await import("@/lib/import/import-file");
+    await load({ kind: "regions", filePath: writeCsv("regions.csv", "code,name,level,parent_code\n3204,常州市,city,\n320402,天宁区,district,3204\n") });
+    const r = await runComparison({ asOf: "2026-11-25" });
+    expect(await partitions("comparison_result")).toContain(`comparison_result_${r.runId} FOR VALUES IN (${r.runId})`);
+    expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM comparison_result_${r.runId}`))[0].n).toBe(r.persons);
+    const defs = (await q<{ def: string }>(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = $1::regclass ORDER BY 1`, [`comparison_result_${r.runId}`])).map((x) => x.def.replace(/ ON public\.\S+/, ""));
+    expect(defs).toEqual([`CREATE INDEX comparison_result_${r.runId}_run_id_category_idx USING btree (run_id, category)`, `CREATE UNIQUE INDEX comparison_result_${r.runId}_pkey USING btree (run_id, id_number)`]);
+  });
+});
+
 describe("migration record_partitions", () => {
   it("moves rows loaded before it into one partition per batch, keeping every column", async () => {
     const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, "20261125160000_record_partitions", "migration.sql"), "utf8");
@@ -74,6 +88,34 @@ describe("migration record_partitions", () => {
         { name: "enrolment_record_9", bound: "FOR VALUES IN (9)" },
       ]);
       expect((await c.query(`SELECT relkind FROM pg_class WHERE oid = 'before_partitions.population_record'::regclass`)).rows[0].relkind).toBe("p");
+    } finally {
+      await c.query("ROLLBACK");
+      c.release();
+    }
+  });
+});
+
+describe("migration result_partitions", () => {
+  it("moves the results of earlier runs into one partition per run, keeping every column", async () => {
+    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, "20261125170000_result_partitions", "migration.sql"), "utf8");
+    const c = await pool().connect();
+    try {
+      await c.query("BEGIN");
+      await c.query("CREATE SCHEMA before_result_partitions");
+      await c.query("SET LOCAL search_path = before_result_partitions, public");
+      await c.query(`CREATE TABLE comparison_result (LIKE public.comparison_result INCLUDING DEFAULTS)`);
+      await c.query(`ALTER TABLE comparison_result ADD CONSTRAINT comparison_result_pkey PRIMARY KEY (run_id, id_number)`);
+      await c.query(`CREATE INDEX comparison_result_run_id_category_idx ON comparison_result (run_id, category)`);
+      await c.query(`INSERT INTO comparison_result (run_id, id_number, name, category, flags, region_code, non_local, age)
+                     VALUES (3, '${validId(7)}', '庚', 'PARTIAL', '{no_pension}', '320402002001', false, 40), (5, '${validId(7)}', '庚', 'CONFIRMED', '{}', NULL, false, 40)`);
+      const rows = `SELECT run_id, id_number, name, category, flags, region_code, non_local, age FROM comparison_result ORDER BY 1, 2`;
+      const before = (await c.query(rows)).rows;
+      await c.query(sql);
+      expect((await c.query(rows)).rows).toEqual(before);
+      const parts = await c.query(
+        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'before_result_partitions.comparison_result'::regclass ORDER BY 1`,
+      );
+      expect(parts.rows.map((r) => r.name)).toEqual(["comparison_result_3", "comparison_result_5"]);
     } finally {
       await c.query("ROLLBACK");
       c.release();
