@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pool } from "@/lib/db/client";
 import { MIGRATIONS_DIR } from "@/lib/db/migrate";
@@ -59,66 +60,77 @@ describe("a comparison run's result rows", () => {
   });
 });
 
+/**
+ * Runs migration `name` in a scratch schema first on the search path, inside a transaction that is
+ * rolled back: `setUp` makes the tables as the earlier migrations left them and fills them; `rows`
+ * reads them back. Checks that every row and column survives, then runs `check` on the migrated schema.
+ */
+async function migrateScratch(name: string, schema: string, setUp: (c: pg.PoolClient) => Promise<void>, rows: string, check: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+  const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
+  const c = await pool().connect();
+  try {
+    await c.query("BEGIN");
+    await c.query(`CREATE SCHEMA ${schema}`);
+    await c.query(`SET LOCAL search_path = ${schema}, public`);
+    await setUp(c);
+    const before = (await c.query(rows)).rows;
+    await c.query(sql);
+    expect((await c.query(rows)).rows).toEqual(before);
+    await check(c);
+  } finally {
+    await c.query("ROLLBACK");
+    c.release();
+  }
+}
+
+const partitionsIn = async (c: pg.PoolClient, table: string) =>
+  (
+    await c.query<{ name: string; bound: string }>(
+      `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY 1`,
+      [table],
+    )
+  ).rows.map((r) => `${r.name} ${r.bound}`);
+
 describe("migration record_partitions", () => {
   it("moves rows loaded before it into one partition per batch, keeping every column", async () => {
-    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, "20261125160000_record_partitions", "migration.sql"), "utf8");
-    const c = await pool().connect();
-    try {
-      await c.query("BEGIN");
-      await c.query("CREATE SCHEMA before_partitions");
-      await c.query("SET LOCAL search_path = before_partitions, public");
-      // the four tables as the import migrations left them (unpartitioned, keyed by batch and line)
-      for (const t of ["population_record", "enrolment_record", "department_record", "elsewhere_record"]) {
-        await c.query(`CREATE TABLE ${t} (LIKE public.${t} INCLUDING DEFAULTS)`);
-        await c.query(`ALTER TABLE ${t} ADD CONSTRAINT ${t}_pkey PRIMARY KEY (batch_id, line_no)`);
-      }
-      await c.query(`INSERT INTO enrolment_record (batch_id, line_no, id_number, name, scheme, status, start_date, benefit)
-                     VALUES (7, 2, '${validId(5)}', '戊', '110', 1, '2015-01-01', true), (7, 3, '${validId(6)}', '己', '310', 2, NULL, false),
-                            (9, 2, '${validId(5)}', '戊', '390', 3, NULL, false)`);
-      const rows = `SELECT batch_id, line_no, id_number, name, scheme, status, to_char(start_date, 'YYYY-MM-DD') AS start_date, benefit FROM enrolment_record ORDER BY 1, 2`;
-      const before = (await c.query(rows)).rows;
-      await c.query(sql);
-      expect((await c.query(rows)).rows).toEqual(before);
-      const parts = await c.query(
-        `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-          WHERE i.inhparent = 'before_partitions.enrolment_record'::regclass ORDER BY 1`,
-      );
-      expect(parts.rows).toEqual([
-        { name: "enrolment_record_7", bound: "FOR VALUES IN (7)" },
-        { name: "enrolment_record_9", bound: "FOR VALUES IN (9)" },
-      ]);
-      expect((await c.query(`SELECT relkind FROM pg_class WHERE oid = 'before_partitions.population_record'::regclass`)).rows[0].relkind).toBe("p");
-    } finally {
-      await c.query("ROLLBACK");
-      c.release();
-    }
+    await migrateScratch(
+      "20261125160000_record_partitions",
+      "before_partitions",
+      async (c) => {
+        // the four tables as the import migrations left them (unpartitioned, keyed by batch and line)
+        for (const t of ["population_record", "enrolment_record", "department_record", "elsewhere_record"]) {
+          await c.query(`CREATE TABLE ${t} (LIKE public.${t} INCLUDING DEFAULTS)`);
+          await c.query(`ALTER TABLE ${t} ADD CONSTRAINT ${t}_pkey PRIMARY KEY (batch_id, line_no)`);
+        }
+        await c.query(`INSERT INTO enrolment_record (batch_id, line_no, id_number, name, scheme, status, start_date, benefit)
+                       VALUES (7, 2, '${validId(5)}', '戊', '110', 1, '2015-01-01', true), (7, 3, '${validId(6)}', '己', '310', 2, NULL, false),
+                              (9, 2, '${validId(5)}', '戊', '390', 3, NULL, false)`);
+      },
+      `SELECT batch_id, line_no, id_number, name, scheme, status, to_char(start_date, 'YYYY-MM-DD') AS start_date, benefit FROM enrolment_record ORDER BY 1, 2`,
+      async (c) => {
+        expect(await partitionsIn(c, "before_partitions.enrolment_record")).toEqual(["enrolment_record_7 FOR VALUES IN (7)", "enrolment_record_9 FOR VALUES IN (9)"]);
+        expect((await c.query(`SELECT relkind FROM pg_class WHERE oid = 'before_partitions.population_record'::regclass`)).rows[0].relkind).toBe("p");
+      },
+    );
   });
 });
 
 describe("migration result_partitions", () => {
   it("moves the results of earlier runs into one partition per run, keeping every column", async () => {
-    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, "20261125170000_result_partitions", "migration.sql"), "utf8");
-    const c = await pool().connect();
-    try {
-      await c.query("BEGIN");
-      await c.query("CREATE SCHEMA before_result_partitions");
-      await c.query("SET LOCAL search_path = before_result_partitions, public");
-      await c.query(`CREATE TABLE comparison_result (LIKE public.comparison_result INCLUDING DEFAULTS)`);
-      await c.query(`ALTER TABLE comparison_result ADD CONSTRAINT comparison_result_pkey PRIMARY KEY (run_id, id_number)`);
-      await c.query(`CREATE INDEX comparison_result_run_id_category_idx ON comparison_result (run_id, category)`);
-      await c.query(`INSERT INTO comparison_result (run_id, id_number, name, category, flags, region_code, non_local, age)
-                     VALUES (3, '${validId(7)}', '庚', 'PARTIAL', '{no_pension}', '320402002001', false, 40), (5, '${validId(7)}', '庚', 'CONFIRMED', '{}', NULL, false, 40)`);
-      const rows = `SELECT run_id, id_number, name, category, flags, region_code, non_local, age FROM comparison_result ORDER BY 1, 2`;
-      const before = (await c.query(rows)).rows;
-      await c.query(sql);
-      expect((await c.query(rows)).rows).toEqual(before);
-      const parts = await c.query(
-        `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'before_result_partitions.comparison_result'::regclass ORDER BY 1`,
-      );
-      expect(parts.rows.map((r) => r.name)).toEqual(["comparison_result_3", "comparison_result_5"]);
-    } finally {
-      await c.query("ROLLBACK");
-      c.release();
-    }
+    await migrateScratch(
+      "20261125170000_result_partitions",
+      "before_result_partitions",
+      async (c) => {
+        await c.query(`CREATE TABLE comparison_result (LIKE public.comparison_result INCLUDING DEFAULTS)`);
+        await c.query(`ALTER TABLE comparison_result ADD CONSTRAINT comparison_result_pkey PRIMARY KEY (run_id, id_number)`);
+        await c.query(`CREATE INDEX comparison_result_run_id_category_idx ON comparison_result (run_id, category)`);
+        await c.query(`INSERT INTO comparison_result (run_id, id_number, name, category, flags, region_code, non_local, age)
+                       VALUES (3, '${validId(7)}', '庚', 'PARTIAL', '{no_pension}', '320402002001', false, 40), (5, '${validId(7)}', '庚', 'CONFIRMED', '{}', NULL, false, 40)`);
+      },
+      `SELECT run_id, id_number, name, category, flags, region_code, non_local, age FROM comparison_result ORDER BY 1, 2`,
+      async (c) => {
+        expect(await partitionsIn(c, "before_result_partitions.comparison_result")).toEqual(["comparison_result_3 FOR VALUES IN (3)", "comparison_result_5 FOR VALUES IN (5)"]);
+      },
+    );
   });
 });
