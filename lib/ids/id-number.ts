@@ -9,8 +9,11 @@ export type IdInvalidReason = "bad_length" | "bad_characters" | "bad_checksum" |
 
 export type IdCheck = { ok: true; id: string } | { ok: false; reason: IdInvalidReason; normalised: string };
 
+const FULL_WIDTH = /[\u3000\uff01-\uff5e]/;
+
 /** Full-width ASCII (U+FF01–FF5E) → half-width, ideographic space → space. */
 export function toHalfWidth(s: string): string {
+  if (!FULL_WIDTH.test(s)) return s;
   return s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
 }
 

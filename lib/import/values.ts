@@ -35,7 +35,66 @@ function digitsOnly(s: string, from = 0, to = s.length): boolean {
 }
 
 /** Dates: YYYY-MM-DD, YYYY/MM/DD (one- or two-digit month and day) or YYYYMMDD, a real date → "YYYY-MM-DD". */
-export const importDate: ValueReader<string | null | undefined> = remembered(readDate);
+export const importDate: ValueReader<string | null | undefined> = datesOnBytes(remembered(readDate));
+
+/** The number written by the ASCII digits b[from, to). */
+function digitsOf(b: Uint8Array, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) v = v * 10 + b[i] - 0x30;
+  return v;
+}
+
+/**
+ * Dates are many distinct values (a city's birth dates), too many to remember as byte strings: the
+ * plain forms — ASCII digits with one kind of separator, nothing to trim — are read from the bytes
+ * (the same answer readDate gives), the text of each date kept once per date; anything else goes
+ * to `other`.
+ */
+function datesOnBytes(other: ValueReader<string | null | undefined>, limit = 1 << 16): ValueReader<string | null | undefined> {
+  const texts = new Map<number, string>();
+  const reader = ((v: string | null) => other(v)) as ValueReader<string | null | undefined>;
+  reader.ofBytes = (b, start, end) => {
+    // the separators: one kind, '-' or '/', at most two of them, found at `first` and `second`
+    let sep = 0;
+    let first = -1;
+    let second = -1;
+    for (let i = start; i < end; i++) {
+      const c = b[i];
+      if (c >= 0x30 && c <= 0x39) continue;
+      if ((c !== 0x2d && c !== 0x2f) || (sep !== 0 && c !== sep)) return other.ofBytes(b, start, end);
+      sep = c;
+      if (first < 0) first = i;
+      else if (second < 0) second = i;
+      else return undefined;
+    }
+    if (end === start) return other.ofBytes(b, start, end);
+    let y: number;
+    let m: number;
+    let d: number;
+    if (sep === 0) {
+      // YYYYMMDD
+      if (end - start !== 8) return undefined;
+      y = digitsOf(b, start, start + 4);
+      m = digitsOf(b, start + 4, start + 6);
+      d = digitsOf(b, start + 6, end);
+    } else {
+      // YYYY-M(M)-D(D) or YYYY/M(M)/D(D)
+      if (second < 0 || first - start !== 4 || second - first < 2 || second - first > 3 || end - second < 2 || end - second > 3) return undefined;
+      y = digitsOf(b, start, first);
+      m = digitsOf(b, first + 1, second);
+      d = digitsOf(b, second + 1, end);
+    }
+    if (!isRealDate(y, m, d)) return undefined;
+    const key = y * 10000 + m * 100 + d;
+    let text = texts.get(key);
+    if (text === undefined) {
+      text = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+      if (texts.size < limit) texts.set(key, text);
+    }
+    return text;
+  };
+  return reader;
+}
 
 function readDate(v: string | null): string | null | undefined {
   const t = importText(v);
@@ -363,6 +422,8 @@ function ymdBytes(asOf: string): Uint8Array {
 
 export type RecordKindName = "population" | "enrolment" | "department" | "elsewhere";
 
+const POPULATION_TEXTS = ["ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone"];
+
 /** import-formats.md, per kind: the record table a row goes to and how its own values are read. */
 export const RECORD_KINDS: Record<RecordKindName, RecordKind> = {
   population: {
@@ -374,7 +435,7 @@ export const RECORD_KINDS: Record<RecordKindName, RecordKind> = {
       const status = optional("status", row, row.coded("status", importPopulationStatus)) ?? "normal";
       out.ascii(gender);
       out.ascii(birth);
-      for (const f of ["ethnicity", "hukou_region_code", "hukou_address", "residence_region_code", "residence_address", "phone"]) out.field(row, f);
+      for (const f of POPULATION_TEXTS) out.field(row, f);
       out.ascii(status);
     },
   },
