@@ -124,7 +124,7 @@ export interface ValueReader<T> {
 }
 
 /**
- * `read`, remembered per distinct byte sequence: a file repeats few distinct codes and dates, and a
+ * `read`, remembered per distinct byte sequence: a file repeats few distinct codes, and a
  * value seen before costs a hash of its bytes instead of a string, trimming and a lookup. The answer
  * is the one `read` gave for the same bytes (it is a pure function of the text). Up to `limit`
  * values are kept; a value whose hash is taken by another is read afresh each time.
