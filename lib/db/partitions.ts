@@ -1,4 +1,4 @@
-import type pg from "pg";
+import pg from "pg";
 
 // Tables partitioned by a load: an import batch's records (`<kind>_record_<batch id>`, migration
 // record_partitions) and a comparison run's result rows (`comparison_result_<run id>`, migration
@@ -7,9 +7,7 @@ import type pg from "pg";
 // attaches it just before it commits; a failed load takes the table with its rollback. Attaching
 // takes only a SHARE UPDATE EXCLUSIVE lock on the parent: readers do not wait for it.
 
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+const quoteIdent = pg.escapeIdentifier;
 
 export interface PartitionOf {
   /** The partitioned table. */

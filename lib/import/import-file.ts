@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "@/lib/db/client";
 import { attachPartitionTable, createPartitionTable, partitionTable, RECORD_PARTITIONS } from "@/lib/db/partitions";
@@ -60,10 +61,6 @@ function sql(name: string): string {
     sqlCache.set(name, text);
   }
   return text;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function headerProblem(file: string, kind: TImportKind, headers: string[], line: number): HeaderMapping {
@@ -227,8 +224,8 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
     const recordTable = opts.kind === "regions" ? null : RECORD_KINDS[opts.kind].table;
     let target: string;
     if (recordTable === null) {
-      await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${quoteIdent(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`);
-      target = `import_staging (ln, ${FORMATS.regions.map((c) => quoteIdent(c.field)).join(", ")}) FROM STDIN`;
+      await client.query(`CREATE TEMP TABLE import_staging (ln BIGINT, ${FORMATS.regions.map((c) => `${pg.escapeIdentifier(c.field)} TEXT`).join(", ")}) ON COMMIT DROP`);
+      target = `import_staging (ln, ${FORMATS.regions.map((c) => pg.escapeIdentifier(c.field)).join(", ")}) FROM STDIN`;
     } else {
       await createPartitionTable(client, RECORD_PARTITIONS(recordTable), batchId);
       target = `${partitionTable(RECORD_PARTITIONS(recordTable), batchId)} (batch_id, line_no, ${[...RECORD_COLUMNS, ...RECORD_KINDS[opts.kind as keyof typeof RECORD_KINDS].columns].join(", ")}) FROM STDIN WITH (FREEZE)`;
