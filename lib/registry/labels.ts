@@ -39,6 +39,9 @@ export function valueLabel(t: Translate, field: string, value: string | null): s
   if (name === "hukouType") return hukouTypeLabel(t, value);
   if (name === "status") return labelOr(t, `status.${value}`, value);
   if (name === "category") return categoryLabel(t, value);
+  // codes joined by ';', as the comparison writes them (09-registry.sql)
+  if (field === "flags") return value.split(";").map((c) => flagLabel(t, c)).join("、");
+  if (field === "missing_schemes") return value.split(";").map((c) => schemeLabel(t, c)).join("、");
   if (ENUM_FIELDS[name]) return labelOr(t, `${ENUM_FIELDS[name]}.${value}`, value);
   if (name === "reasons") {
     try {

@@ -27,6 +27,11 @@ describe("registry labels", () => {
   it("comparison codes", () => {
     expect(categoryLabel(t, "PARTIAL")).toBe("未参全");
     expect(flagLabel(t, "no_medical")).toBe("未参加医疗保险");
+    // history rows of a comparison: codes joined by ';'
+    expect(fieldLabel(t, "flags")).toBe("比对标记");
+    expect(valueLabel(t, "flags", "no_medical;no_pension")).toBe(`${flagLabel(t, "no_medical")}、${flagLabel(t, "no_pension")}`);
+    expect(fieldLabel(t, "missing_schemes")).toBe("缺失险种");
+    expect(valueLabel(t, "missing_schemes", "110;310")).toBe("企业职工基本养老保险、职工基本医疗保险");
   });
 
   it("the survey data renders in the form's order, empty answers left out", () => {

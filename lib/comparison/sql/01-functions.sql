@@ -82,11 +82,16 @@ CREATE FUNCTION pg_temp.cmp_flag_codes(mask INTEGER) RETURNS TEXT[] LANGUAGE sql
 $$;
 
 -- domain.md "The registry": the registration status a run gives a person of category `category` whose
--- registry row has status `was` (NULL for a new row): EXCLUDED → EXCLUDED; needs a survey →
--- NEEDS_SURVEY; CONFIRMED → CONFIRMED_BY_COMPARISON, except that a person REGISTERED_BY_SURVEY stays
--- so when the run agrees (no survey needed).
-CREATE FUNCTION pg_temp.cmp_status(category TEXT, was "RegistrationStatus") RETURNS "RegistrationStatus" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT (CASE category WHEN 'EXCLUDED' THEN 'EXCLUDED'
-                        WHEN 'CONFIRMED' THEN CASE WHEN was = 'REGISTERED_BY_SURVEY' THEN 'REGISTERED_BY_SURVEY' ELSE 'CONFIRMED_BY_COMPARISON' END
-                        ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus"
+-- registry row has status `was` (NULL for a new row); `same` says the run finds what the row holds
+-- (category, flags and missing schemes all unchanged). EXCLUDED → EXCLUDED; CONFIRMED →
+-- CONFIRMED_BY_COMPARISON; any other category → NEEDS_SURVEY (a survey task opens, 08-tasks.sql) —
+-- except that "a person registered by survey stays registered when a later comparison agrees": when
+-- the run finds them insured (CONFIRMED), or finds exactly what it found before their survey was
+-- approved (e.g. still not insured, the survey having recorded why). Anything new (another category,
+-- flag or missing scheme) is "a new problem": NEEDS_SURVEY, and the history says which run found it.
+CREATE FUNCTION pg_temp.cmp_status(category TEXT, was "RegistrationStatus", same BOOLEAN) RETURNS "RegistrationStatus" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (CASE WHEN category = 'EXCLUDED' THEN 'EXCLUDED'
+               WHEN was = 'REGISTERED_BY_SURVEY' AND (category = 'CONFIRMED' OR same) THEN 'REGISTERED_BY_SURVEY'
+               WHEN category = 'CONFIRMED' THEN 'CONFIRMED_BY_COMPARISON'
+               ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus"
 $$;

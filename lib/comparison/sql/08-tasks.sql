@@ -1,13 +1,19 @@
 -- comparison-rules.md §6 survey tasks: the open tasks kept (reason updated) or settled. The new tasks
 -- are 08-task-rows.sql, written on the run's second connection (see run.ts).
 
--- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED).
+-- Persons who need a survey (§5 "needs survey": every category but EXCLUDED and CONFIRMED) — but
+-- not a person registered by survey whose registry row the run agrees with (01-functions.sql
+-- cmp_status: they stay registered, domain.md "The registry"; 09-registry.sql gives the same status).
 CREATE UNLOGGED TABLE cmp_needs AS
 SELECT o.k, o.id, o.category, f.flags, m.codes AS missing, o.region_code
   FROM cmp_out o
   JOIN cmp_flag_list f ON f.mask = o.flag_mask
   JOIN cmp_scheme_list m ON m.mask = o.missing_mask
- WHERE o.category NOT IN ('EXCLUDED', 'CONFIRMED');
+ WHERE o.category NOT IN ('EXCLUDED', 'CONFIRMED')
+   AND NOT EXISTS (SELECT 1 FROM person p
+                    WHERE p.id_number = o.id AND p.status = 'REGISTERED_BY_SURVEY'
+                      AND pg_temp.cmp_status(o.category, p.status, (p.category, p.flags, p.missing_schemes) IS NOT DISTINCT FROM (o.category, f.flags, m.codes))
+                          = 'REGISTERED_BY_SURVEY');
 ANALYZE cmp_needs;
 
 -- §6 "unless an open task for that person already exists (then it is kept and its reason updated)".

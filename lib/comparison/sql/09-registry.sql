@@ -38,7 +38,7 @@ END $$;
 -- then, so a repeated run over unchanged data writes no registry row. Found in one parallel pass;
 -- the UPDATE then touches only these rows.
 CREATE UNLOGGED TABLE cmp_registry_change AS
-SELECT n.id_number, n.was_status, n.was_category, n.name, n.gender, n.birth_date, n.ethnicity, n.hukou_region_code,
+SELECT n.id_number, n.was_status, n.was_category, n.was_flags, n.was_missing_schemes, n.name, n.gender, n.birth_date, n.ethnicity, n.hukou_region_code,
        n.hukou_address, n.residence_region_code, n.residence_address, n.phone, n.survey_region_code, n.category,
        n.flags, n.missing_schemes, n.status
   FROM (SELECT p.id_number, p.status AS was_status, p.category AS was_category,
@@ -54,7 +54,8 @@ SELECT n.id_number, n.was_status, n.was_category, n.name, n.gender, n.birth_date
                CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.residence_address ELSE o.residence_address END AS residence_address,
                CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.phone ELSE o.phone END AS phone,
                o.count_region AS survey_region_code, o.category, f.flags, m.codes AS missing_schemes,
-               pg_temp.cmp_status(o.category, p.status) AS status,
+               pg_temp.cmp_status(o.category, p.status,
+                                  (p.category, p.flags, p.missing_schemes) IS NOT DISTINCT FROM (o.category, f.flags, m.codes)) AS status,
                p.name AS was_name, p.gender AS was_gender, p.birth_date AS was_birth_date, p.ethnicity AS was_ethnicity,
                p.hukou_region_code::text AS was_hukou_region_code, p.hukou_address AS was_hukou_address,
                p.residence_region_code::text AS was_residence_region_code, p.residence_address AS was_residence_address,
@@ -74,15 +75,20 @@ SELECT n.id_number, n.was_status, n.was_category, n.name, n.gender, n.birth_date
 -- domain.md "Every change keeps a history row (what, old, new, who, when, why)" and "when a later
 -- comparison finds a new problem, a new survey task opens and the history shows why": a registry row
 -- whose registration status or category the run changes gets a row for each, written by the run's
--- starter with the run as the reason. Choice: a new row (first seen by this run) gets none — its
--- result is the run's, listed in the run's person list — nor do flags, schemes or basic data from
--- the population batches, which the run's result rows and diff keep per run.
+-- starter with the run as the reason; when the status changes, changed flags and missing schemes
+-- (codes joined by ';') get one too, so that the new problem of a person registered by survey is on
+-- record. Choice: a new row (first seen by this run) gets none — its result is the run's, listed in
+-- the run's person list — nor do other changes of flags, schemes or basic data from the population
+-- batches, which the run's result rows and diff keep per run.
 INSERT INTO person_history (id_number, field, old_value, new_value, reason, changed_by_id)
 SELECT c.id_number, v.field, v.was, v.now, '数据比对 #' || prm.run_id, prm.started_by
   FROM cmp_registry_change c
   CROSS JOIN cmp_param prm
-  CROSS JOIN LATERAL (VALUES ('status', c.was_status::text, c.status::text), ('category', c.was_category, c.category)) AS v(field, was, now)
- WHERE v.was IS DISTINCT FROM v.now;
+  CROSS JOIN LATERAL (VALUES ('status', c.was_status::text, c.status::text, true), ('category', c.was_category, c.category, true),
+                             ('flags', array_to_string(c.was_flags, ';'), array_to_string(c.flags, ';'), c.was_status IS DISTINCT FROM c.status),
+                             ('missing_schemes', array_to_string(c.was_missing_schemes, ';'), array_to_string(c.missing_schemes, ';'),
+                              c.was_status IS DISTINCT FROM c.status)) AS v(field, was, now, kept)
+ WHERE v.kept AND v.was IS DISTINCT FROM v.now;
 
 UPDATE person pr SET
   (name, gender, birth_date, ethnicity, hukou_region_code, hukou_address, residence_region_code, residence_address,
@@ -99,7 +105,7 @@ SELECT o.id, coalesce(o.name, ''), o.gender, o.birth_date, o.ethnicity,
        CASE WHEN length(o.hukou) <= 12 THEN o.hukou END, o.hukou_address,
        CASE WHEN length(o.residence) <= 12 THEN o.residence END, o.residence_address, o.phone,
        o.count_region, o.category, f.flags, m.codes,
-       pg_temp.cmp_status(o.category, NULL),
+       pg_temp.cmp_status(o.category, NULL, false),
        (SELECT run_id FROM cmp_param)
   FROM cmp_out o
   JOIN cmp_flag_list f ON f.mask = o.flag_mask

@@ -163,12 +163,46 @@ describe("diff, survey tasks and the registry across runs", () => {
     expect(await history(b)).toEqual([
       { field: "status", old_value: "CONFIRMED_BY_COMPARISON", new_value: "NEEDS_SURVEY", reason: `数据比对 #${r2.runId}`, changed_by_id: null },
       { field: "category", old_value: "CONFIRMED", new_value: "PARTIAL", reason: `数据比对 #${r2.runId}`, changed_by_id: null },
+      // with a change of status, the flags and missing schemes that changed too
+      { field: "flags", old_value: "", new_value: "no_pension", reason: `数据比对 #${r2.runId}`, changed_by_id: null },
+      { field: "missing_schemes", old_value: "", new_value: "170", reason: `数据比对 #${r2.runId}`, changed_by_id: null },
       { field: "category", old_value: "PARTIAL", new_value: "CONFIRMED", reason: `数据比对 #${r3.runId}`, changed_by_id: null },
       { field: "status", old_value: "REGISTERED_BY_SURVEY", new_value: "NEEDS_SURVEY", reason: `数据比对 #${r4.runId}`, changed_by_id: starter },
       { field: "category", old_value: "CONFIRMED", new_value: "DUPLICATE", reason: `数据比对 #${r4.runId}`, changed_by_id: starter },
+      { field: "flags", old_value: "", new_value: "dup_medical", reason: `数据比对 #${r4.runId}`, changed_by_id: starter },
     ]);
     const { rows: audit } = await c.query(`SELECT entity_id FROM audit_log WHERE action = 'comparison.run' AND entity_id::int >= $1 ORDER BY id`, [r1.runId]);
     expect(audit.map((r) => r.entity_id)).toEqual([r1, r2, r3, r4].map((r) => String(r.runId)));
+  });
+
+  it("a person registered by survey stays registered while later runs agree; a new problem reopens the survey", async () => {
+    const d = newId("19800101");
+    await population(c, [{ id: d }]);
+    const r1 = await runComparison({ asOf: AS_OF });
+    expect(await personOf(d)).toMatchObject({ status: "NEEDS_SURVEY", category: "NOT_INSURED", last_run_id: r1.runId });
+    // the survey found d not insured (and recorded why); the district approved it
+    await c.query(`UPDATE person SET status = 'REGISTERED_BY_SURVEY' WHERE id_number = $1`, [d]);
+    await c.query(`UPDATE survey_task SET state = 'DISTRICT_APPROVED' WHERE id_number = $1`, [d]);
+
+    // the next run finds the same: d stays registered, no task opens, nothing is written for d
+    const r2 = await runComparison({ asOf: AS_OF });
+    expect(r2.tasks.created).toBe(0);
+    expect(await tasksOf(d)).toMatchObject([{ state: "DISTRICT_APPROVED" }]);
+    expect(await personOf(d)).toMatchObject({ status: "REGISTERED_BY_SURVEY", category: "NOT_INSURED", last_run_id: r1.runId });
+
+    // a run that finds something new (d is now insured for medical only: PARTIAL) reopens it
+    await enrolment(c, [{ id: d, scheme: "390" }]);
+    const r3 = await runComparison({ asOf: AS_OF });
+    expect(r3.tasks.created).toBe(1);
+    expect(await tasksOf(d)).toMatchObject([{ state: "DISTRICT_APPROVED" }, { state: "PENDING", category: "PARTIAL", created_run_id: r3.runId }]);
+    expect(await personOf(d)).toMatchObject({ status: "NEEDS_SURVEY", category: "PARTIAL", last_run_id: r3.runId });
+    const { rows: history } = await c.query(`SELECT field, old_value, new_value, reason FROM person_history WHERE id_number = $1 ORDER BY id`, [d]);
+    expect(history).toEqual([
+      { field: "status", old_value: "REGISTERED_BY_SURVEY", new_value: "NEEDS_SURVEY", reason: `数据比对 #${r3.runId}` },
+      { field: "category", old_value: "NOT_INSURED", new_value: "PARTIAL", reason: `数据比对 #${r3.runId}` },
+      { field: "flags", old_value: "no_medical;no_pension", new_value: "no_pension", reason: `数据比对 #${r3.runId}` },
+      { field: "missing_schemes", old_value: "170;390", new_value: "170", reason: `数据比对 #${r3.runId}` },
+    ]);
   });
 
   it("a run that brings more new persons than the registry holds rebuilds the registry's indexes as they were", async () => {
@@ -260,7 +294,7 @@ describe("a failed or cancelled run", () => {
     const run = runComparison({
       asOf: AS_OF,
       onProgress: (p) => {
-        if (p.label !== "registry") return;
+        if (p.label !== "survey tasks") return; // the first step that reads the registry (08-tasks.sql)
         void (async () => {
           // wait until the run blocks on the locked registry, then cancel its query
           for (let i = 0; i < 200 && !cancelled; i++) {
