@@ -40,6 +40,10 @@ export async function startEmbedded(opts: { dir: string; database: string; port?
     password: PASSWORD,
     persistent: opts.persistent,
     createPostgresUser: true,
+    // UTF-8 whatever the machine's locale (initdb would otherwise take the encoding from LANG, and an
+    // unset LANG gives SQL_ASCII: no full-width folding, byte-wise regexes); collation and character
+    // classes from PostgreSQL's own C.UTF-8, not from the operating system's locales.
+    initdbFlags: ["--encoding=UTF8", "--locale=C", "--locale-provider=builtin", "--builtin-locale=C.UTF-8"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=100", "-c", "shared_buffers=1GB", "-c", "wal_buffers=64MB", "-c", "work_mem=64MB", "-c", "maintenance_work_mem=256MB", "-c", "fsync=" + (opts.persistent ? "on" : "off"), "-c", "synchronous_commit=off", "-c", "max_wal_size=4GB", "-c", "wal_level=minimal", "-c", "max_wal_senders=0"],
     onLog: () => {},
     onError: (e) => {
