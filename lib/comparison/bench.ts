@@ -9,14 +9,35 @@ import { migrate } from "@/lib/db/migrate";
 import { env, setEnv } from "@/lib/env";
 import { exportResults } from "./export";
 import { generateCity } from "./generate";
-import { runComparison } from "./run";
+import { RUN_SETTINGS, runComparison } from "./run";
 
 // `npm run bench:compare -- --persons N`: generates a city, then measures in one process
 //   floor   — bare COPY of the same files into unindexed text tables (what the disk and parser cost),
 //   import  — the real importer (lib/import importFiles) for every file, in manifest order,
-//   compare — one comparison run, export — the results export;
+//   compare — one comparison run, export — the results export,
+//   least   — the least any comparison of these inputs does (see LEAST), for scale;
 // and prints rows/s, persons/s, the ratio (import + compare) / floor and the peak Node RSS.
 // A fresh embedded PostgreSQL in a temporary folder, unless DATABASE_URL names a database.
+
+/**
+ * The least a comparison of the imported data does, with no rule applied: the valid records grouped
+ * per person (population rows one per ID, enrolment records as the set of their schemes), the two
+ * joined, and one keyed row per person written twice — the results and the registry (domain.md),
+ * each a table with its primary key. Run in the comparison's settings, in a transaction rolled back.
+ */
+const LEAST = [
+  `CREATE UNLOGGED TABLE least_person AS
+   SELECT coalesce(p.k, e.k) AS k, p.name, e.schemes
+     FROM (SELECT left(id_number, 17)::bigint AS k, min(name) AS name FROM population_record WHERE id_invalid IS NULL GROUP BY 1) p
+     FULL JOIN (SELECT left(id_number, 17)::bigint AS k,
+                       bit_or(CASE scheme WHEN '110' THEN 1 WHEN '120' THEN 2 WHEN '170' THEN 4 WHEN '310' THEN 8
+                                          WHEN '390' THEN 16 WHEN '210' THEN 32 WHEN '410' THEN 64 ELSE 128 END) AS schemes
+                  FROM enrolment_record WHERE id_invalid IS NULL GROUP BY 1) e ON e.k = p.k`,
+  "CREATE TABLE least_result AS SELECT * FROM least_person",
+  "ALTER TABLE least_result ADD PRIMARY KEY (k)",
+  "CREATE TABLE least_registry AS SELECT * FROM least_person",
+  "ALTER TABLE least_registry ADD PRIMARY KEY (k)",
+];
 
 export async function benchCompare(flags: Record<string, string | true>): Promise<void> {
   const persons = Number(flags.persons ?? 1_000_000);
@@ -76,6 +97,18 @@ export async function benchCompare(flags: Record<string, string | true>): Promis
     const exported = await exportResults(summary.runId, path.join(work, "results.csv"));
     const exportS = seconds(t);
     console.log(`export    ${exportS.toFixed(1)} s  (${Math.round(exported.rows / exportS)} rows/s)`);
+
+    const least = new pg.Client({ connectionString: url });
+    await least.connect();
+    await least.query("BEGIN");
+    for (const setting of RUN_SETTINGS) await least.query(setting);
+    t = performance.now();
+    for (const statement of LEAST) await least.query(statement);
+    const leastS = seconds(t);
+    await least.query("ROLLBACK");
+    await least.end();
+    console.log(`least     ${leastS.toFixed(1)} s  (no rule: records grouped per person, joined with the population, written as results and registry)`);
+    console.log(`          (import + least) / floor = ${((importS + leastS) / floorS).toFixed(2)}`);
 
     const peakRssMb = Math.max(peakSample, process.resourceUsage().maxRSS * 1024) / 1024 / 1024;
     const ratio = (importS + compareS) / floorS;

@@ -77,6 +77,17 @@ export const STEPS: { file: string; label: string }[] = [
 
 const LOCK_KEY = 727275;
 
+/** The settings of a run's transaction (also the benchmark's, lib/comparison/bench.ts). */
+export const RUN_SETTINGS = [
+  "SET LOCAL work_mem = '512MB'",
+  "SET LOCAL maintenance_work_mem = '512MB'",
+  // Parallel plans for statements that return a million rows: PostgreSQL's default costs assume
+  // shipping a row from a worker costs a tenth of reading it, and rarely choose one.
+  "SET LOCAL parallel_setup_cost = 100",
+  "SET LOCAL parallel_tuple_cost = 0.01",
+  "SET LOCAL min_parallel_table_scan_size = '1MB'",
+];
+
 /**
  * What the second connection loads before a step: the rows of `sql` (a SELECT) into `table (columns)`;
  * with `partition`, into the run's own partition of that table, created and attached by the loader.
@@ -191,13 +202,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     const progress = (step: number, label: string) => opts.onProgress?.({ runId, step, total, label, backendPid: pid });
 
     await client.query("BEGIN");
-    await client.query("SET LOCAL work_mem = '512MB'");
-    await client.query("SET LOCAL maintenance_work_mem = '512MB'");
-    // Parallel plans for statements that return a million rows: PostgreSQL's default costs assume
-    // shipping a row from a worker costs a tenth of reading it, and rarely choose one.
-    await client.query("SET LOCAL parallel_setup_cost = 100");
-    await client.query("SET LOCAL parallel_tuple_cost = 0.01");
-    await client.query("SET LOCAL min_parallel_table_scan_size = '1MB'");
+    for (const setting of RUN_SETTINGS) await client.query(setting);
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await client.query("CREATE SCHEMA cmp_work");
     await client.query("SET LOCAL search_path = cmp_work, public");
