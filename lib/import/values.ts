@@ -10,11 +10,18 @@ import type { TImportRefusal } from "./import-error";
 
 const FULL_WIDTH = /[\u3000\uff01-\uff5e]/;
 
+/**
+ * White space trimmed from around a value: JavaScript's \s set (as for IDs, lib/ids), so that a
+ * no-break space (U+00A0, common in cells pasted from web pages) or U+FEFF is trimmed like a space.
+ */
 function isTrimmed(c: number): boolean {
-  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+  return (
+    c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
+  );
 }
 
-/** Values: surrounding spaces (space, tab, CR, LF) trimmed, full-width → half-width, empty → null. */
+/** Values: surrounding white space trimmed, full-width → half-width, empty → null. */
 export function importText(v: string | null): string | null {
   if (v === null || v === "") return null;
   let s = FULL_WIDTH.test(v) ? toHalfWidth(v) : v;
@@ -252,8 +259,8 @@ export class RowReader {
 /**
  * Rows for COPY's text format, written straight into a buffer. A text field is copied byte for byte
  * when it needs nothing but trimming spaces (almost always); a field with a tab, backslash, line
- * break or a character from U+3000–U+3FFF or U+F000–U+FFFF (full-width forms, ideographic space) goes
- * through importText and copyText.
+ * break or a character from U+0080–U+00BF, U+1000–U+2FFF (other white space), U+3000–U+3FFF or
+ * U+F000–U+FFFF (full-width forms, ideographic space) goes through importText and copyText.
  */
 export class CopyWriter {
   private buf = Buffer.allocUnsafe(1 << 20);
@@ -325,7 +332,9 @@ export class CopyWriter {
     if (s === e) return this.nul();
     for (let k = s; k < e; k++) {
       const c = b[k];
-      if (c === 0x5c || c === 0x09 || c === 0x0a || c === 0x0d || c === 0xe3 || c === 0xef) return this.text(importText(b.toString("utf8", s, e)));
+      if (c === 0x5c || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0xc2 || c === 0xe1 || c === 0xe2 || c === 0xe3 || c === 0xef) {
+        return this.text(importText(b.toString("utf8", s, e)));
+      }
     }
     this.room(e - s + 1);
     const buf = this.buf;

@@ -88,16 +88,19 @@ describe("enrolment CSV, UTF-8 with BOM and Chinese headers", () => {
         `${validId(10)},甲,企业职工基本养老保险,参保缴费,,某公司,2010-05-01,否,ignored`,
         `${validId(11)},乙,390,2,320402,,20200101,是,`,
         `${validId(12)},丙,${fullWidth("310")},终止参保,,,,1,`,
+        // no-break spaces around values (cells pasted from a web page) are trimmed like spaces
+        `${validId(13)},丁,\u00a0410\u00a0,1,\u00a0320402\u3000,\u00a0某厂\u00a0,\ufeff2021-01-01,\u00a0,`,
       ].join("\r\n"),
       "utf-8-bom",
     );
     const r = await importFile({ kind: "enrolment", filePath: file });
-    expect(r).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsInvalid: 0, encoding: "utf-8-bom" });
+    expect(r).toMatchObject({ rowsRead: 4, rowsLoaded: 4, rowsInvalid: 0, encoding: "utf-8-bom" });
     const rows = await q(`SELECT line_no, scheme, status, region_code, employer, to_char(start_date, 'YYYY-MM-DD') AS start_date, benefit FROM enrolment_record WHERE batch_id = $1 ORDER BY line_no`, [r.batchId]);
     expect(rows).toEqual([
       { line_no: 2, scheme: "110", status: 1, region_code: null, employer: "某公司", start_date: "2010-05-01", benefit: false },
       { line_no: 3, scheme: "390", status: 2, region_code: "320402", employer: null, start_date: "2020-01-01", benefit: true },
       { line_no: 4, scheme: "310", status: 3, region_code: null, employer: null, start_date: null, benefit: true },
+      { line_no: 5, scheme: "410", status: 1, region_code: "320402", employer: "某厂", start_date: "2021-01-01", benefit: false },
     ]);
   });
 });
