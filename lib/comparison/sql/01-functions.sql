@@ -81,17 +81,21 @@ CREATE FUNCTION pg_temp.cmp_flag_codes(mask INTEGER) RETURNS TEXT[] LANGUAGE sql
    WHERE mask & (1 << f.bit) <> 0
 $$;
 
--- domain.md "The registry": the registration status a run gives a person of category `category` whose
--- registry row has status `was` (NULL for a new row); `same` says the run finds what the row holds
--- (category, flags and missing schemes all unchanged). EXCLUDED → EXCLUDED; CONFIRMED →
+-- domain.md "The registry": the registration status a run gives a person it finds with `category`,
+-- `flags` and `missing` schemes, whose registry row holds `was` (status) and `was_category`,
+-- `was_flags`, `was_missing` (all NULL for a new row). EXCLUDED → EXCLUDED; CONFIRMED →
 -- CONFIRMED_BY_COMPARISON; any other category → NEEDS_SURVEY (a survey task opens, 08-tasks.sql) —
 -- except that "a person registered by survey stays registered when a later comparison agrees": when
--- the run finds them insured (CONFIRMED), or finds exactly what it found before their survey was
--- approved (e.g. still not insured, the survey having recorded why). Anything new (another category,
--- flag or missing scheme) is "a new problem": NEEDS_SURVEY, and the history says which run found it.
-CREATE FUNCTION pg_temp.cmp_status(category TEXT, was "RegistrationStatus", same BOOLEAN) RETURNS "RegistrationStatus" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+-- the run finds them insured (CONFIRMED), or finds exactly what the row holds (e.g. still not
+-- insured, the survey having recorded why). Anything new (another category, flag or missing scheme)
+-- is "a new problem": NEEDS_SURVEY, and the history says which run found it (09-registry.sql).
+CREATE FUNCTION pg_temp.cmp_status(category TEXT, flags TEXT[], missing TEXT[],
+                                   was "RegistrationStatus", was_category TEXT, was_flags TEXT[], was_missing TEXT[])
+RETURNS "RegistrationStatus" LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT (CASE WHEN category = 'EXCLUDED' THEN 'EXCLUDED'
-               WHEN was = 'REGISTERED_BY_SURVEY' AND (category = 'CONFIRMED' OR same) THEN 'REGISTERED_BY_SURVEY'
+               WHEN was = 'REGISTERED_BY_SURVEY'
+                AND (category = 'CONFIRMED' OR (was_category, was_flags, was_missing) IS NOT DISTINCT FROM (category, flags, missing))
+               THEN 'REGISTERED_BY_SURVEY'
                WHEN category = 'CONFIRMED' THEN 'CONFIRMED_BY_COMPARISON'
                ELSE 'NEEDS_SURVEY' END)::"RegistrationStatus"
 $$;

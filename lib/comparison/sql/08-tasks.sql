@@ -12,8 +12,7 @@ SELECT o.k, o.id, o.category, f.flags, m.codes AS missing, o.region_code
  WHERE o.category NOT IN ('EXCLUDED', 'CONFIRMED')
    AND NOT EXISTS (SELECT 1 FROM person p
                     WHERE p.id_number = o.id AND p.status = 'REGISTERED_BY_SURVEY'
-                      AND pg_temp.cmp_status(o.category, p.status, (p.category, p.flags, p.missing_schemes) IS NOT DISTINCT FROM (o.category, f.flags, m.codes))
-                          = 'REGISTERED_BY_SURVEY');
+                      AND pg_temp.cmp_status(o.category, f.flags, m.codes, p.status, p.category, p.flags, p.missing_schemes) = 'REGISTERED_BY_SURVEY');
 ANALYZE cmp_needs;
 
 -- §6 "unless an open task for that person already exists (then it is kept and its reason updated)".

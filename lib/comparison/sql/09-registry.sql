@@ -54,8 +54,7 @@ SELECT n.id_number, n.was_status, n.was_category, n.was_flags, n.was_missing_sch
                CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.residence_address ELSE o.residence_address END AS residence_address,
                CASE WHEN p.status = 'REGISTERED_BY_SURVEY' THEN p.phone ELSE o.phone END AS phone,
                o.count_region AS survey_region_code, o.category, f.flags, m.codes AS missing_schemes,
-               pg_temp.cmp_status(o.category, p.status,
-                                  (p.category, p.flags, p.missing_schemes) IS NOT DISTINCT FROM (o.category, f.flags, m.codes)) AS status,
+               pg_temp.cmp_status(o.category, f.flags, m.codes, p.status, p.category, p.flags, p.missing_schemes) AS status,
                p.name AS was_name, p.gender AS was_gender, p.birth_date AS was_birth_date, p.ethnicity AS was_ethnicity,
                p.hukou_region_code::text AS was_hukou_region_code, p.hukou_address AS was_hukou_address,
                p.residence_region_code::text AS was_residence_region_code, p.residence_address AS was_residence_address,
@@ -105,7 +104,7 @@ SELECT o.id, coalesce(o.name, ''), o.gender, o.birth_date, o.ethnicity,
        CASE WHEN length(o.hukou) <= 12 THEN o.hukou END, o.hukou_address,
        CASE WHEN length(o.residence) <= 12 THEN o.residence END, o.residence_address, o.phone,
        o.count_region, o.category, f.flags, m.codes,
-       pg_temp.cmp_status(o.category, NULL, false),
+       pg_temp.cmp_status(o.category, f.flags, m.codes, NULL, NULL, NULL, NULL),
        (SELECT run_id FROM cmp_param)
   FROM cmp_out o
   JOIN cmp_flag_list f ON f.mask = o.flag_mask
