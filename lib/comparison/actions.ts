@@ -3,12 +3,11 @@
 import { authedAction } from "@/lib/auth/action";
 import { getT } from "@/lib/i18n/server";
 import { requirePermission } from "@/lib/policy";
-import { clearProgress, setProgress } from "./progress";
 import { runComparison } from "./run";
 import { ZStartComparison } from "./schema";
 
 // 开始比对 (city staff only: "comparison:run"). The run goes on in the background of the server
-// process; the list and the run's page show its progress and, when it is done, its results. The run
+// process; the list and the run's page show its progress (job_progress, lib/jobs/progress.ts) and, when it is done, its results. The run
 // writes its own audit row in its transaction (run.ts).
 export const startComparisonAction = authedAction("comparison:run", ZStartComparison, async (actor, input) => {
   requirePermission(actor, "comparison:run");
@@ -19,14 +18,12 @@ export const startComparisonAction = authedAction("comparison:run", ZStartCompar
       basis: input.basis,
       startedBy: { id: actor.id, login: actor.login },
       onProgress: (p) => {
-        setProgress(p);
         if (!known) {
           known = true;
           resolve(p.runId);
         }
       },
     })
-      .then((s) => clearProgress(s.runId))
       .catch((e) => {
         if (!known) reject(e);
         else console.error("comparison run failed", e);

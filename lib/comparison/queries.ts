@@ -1,5 +1,6 @@
 import { pool } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { comparisonProgress, type JobState, settleInterruptedRuns } from "@/lib/jobs/progress";
 import { maskIdNumber, maskPhone } from "@/lib/ids/id-number";
 import { type Actor, NotFoundError, scopePrefix } from "@/lib/policy";
 import { CATEGORIES, FLAGS, SCHEMES } from "./run";
@@ -18,21 +19,32 @@ export interface RunRow {
   durationMs: number | null;
   error: string | null;
   counts: { persons?: number; byCategory?: Record<string, number>; invalidRows?: number; tasks?: { created: number; kept: number; settled: number }; diff?: Record<string, number> } | null;
+  /** Step progress of a RUNNING run (from the database: the same in every portal process). */
+  progress?: JobState;
 }
 
 const RUN_COLUMNS = `id, to_char(as_of, 'YYYY-MM-DD') AS "asOf", basis::text, status::text, started_at AS "startedAt", duration_ms AS "durationMs", error, counts`;
 
+/** Runs as they stand: a run whose process died shows as failed (interrupted), a running one with its step. */
+async function withProgress(rows: RunRow[]): Promise<RunRow[]> {
+  const progress = await comparisonProgress(rows.filter((r) => r.status === "RUNNING").map((r) => r.id));
+  for (const r of rows) r.progress = progress.get(r.id);
+  return rows;
+}
+
 export async function listRuns(actor: Actor): Promise<RunRow[]> {
   scopePrefix(actor, "comparison:view");
+  await settleInterruptedRuns();
   const { rows } = await pool().query<RunRow>(`SELECT ${RUN_COLUMNS} FROM comparison_run ORDER BY id DESC LIMIT 100`);
-  return rows;
+  return withProgress(rows);
 }
 
 export async function getRun(actor: Actor, id: number): Promise<RunRow> {
   scopePrefix(actor, "comparison:view");
+  await settleInterruptedRuns();
   const { rows } = await pool().query<RunRow>(`SELECT ${RUN_COLUMNS} FROM comparison_run WHERE id = $1`, [id]);
   if (!rows[0]) throw new NotFoundError("comparison run");
-  return rows[0];
+  return (await withProgress(rows))[0];
 }
 
 /** True when the actor's post covers the whole city (then persons without a region are theirs too). */

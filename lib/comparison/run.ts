@@ -6,6 +6,7 @@ import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { attachPartitionTable, createPartitionTable, type PartitionOf, partitionTable, RESULT_PARTITIONS } from "@/lib/db/partitions";
 import { env } from "@/lib/env";
+import { comparisonJobKey, JobProgressWriter } from "@/lib/jobs/progress";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
 // ./sql, executed in order in ONE transaction on a dedicated connection. Their working tables live
@@ -188,18 +189,28 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
   client.on("error", () => {});
   let runId = 0;
   let writer: RowWriter | null = null;
+  // Progress goes to job_progress on a connection of its own (the run's is inside its transaction).
+  let progressDb: pg.Client | null = null;
+  let shown: JobProgressWriter | null = null;
   let tasksCreated = 0;
   const started = Date.now();
   try {
     const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
     runId = (
       await client.query<{ id: number }>(
-        `INSERT INTO comparison_run (as_of, basis, city_code, status, started_by_id) VALUES ($1, $2, $3, 'RUNNING', $4) RETURNING id`,
-        [opts.asOf, basis, city, opts.startedBy?.id ?? null],
+        `INSERT INTO comparison_run (as_of, basis, city_code, status, started_by_id, backend_pid) VALUES ($1, $2, $3, 'RUNNING', $4, $5) RETURNING id`,
+        [opts.asOf, basis, city, opts.startedBy?.id ?? null, pid],
       )
     ).rows[0].id;
     const total = STEPS.length + 1;
-    const progress = (step: number, label: string) => opts.onProgress?.({ runId, step, total, label, backendPid: pid });
+    progressDb = new pg.Client({ connectionString: url });
+    await progressDb.connect();
+    progressDb.on("error", () => {});
+    shown = new JobProgressWriter(comparisonJobKey(runId), { kind: "comparison", userId: opts.startedBy?.id ?? null, fileName: null }, progressDb, 0);
+    const progress = async (step: number, label: string) => {
+      await shown!.flush({ phase: "running", done: step, total, label, backendPid: pid });
+      opts.onProgress?.({ runId, step, total, label, backendPid: pid });
+    };
 
     await client.query("BEGIN");
     for (const setting of RUN_SETTINGS) await client.query(setting);
@@ -221,7 +232,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       [runId, opts.asOf, basis, city, opts.startedBy?.id ?? null],
     );
     for (let i = 0; i < STEPS.length; i++) {
-      progress(i + 1, STEPS[i].label);
+      await progress(i + 1, STEPS[i].label);
       const rows = ROWS_BEFORE[STEPS[i].file];
       if (rows) {
         writer ??= await RowWriter.open(url);
@@ -231,7 +242,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       }
       await client.query(loadSql(STEPS[i].file));
     }
-    progress(total, "summary");
+    await progress(total, "summary");
     const summary = await summarise(client, runId, tasksCreated);
     const durationMs = Date.now() - started;
     summary.durationMs = durationMs;
@@ -247,15 +258,18 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     await client.query("DROP SCHEMA cmp_work CASCADE");
     await writer?.commit();
     await client.query("COMMIT");
+    await shown?.flush({ phase: "done" });
     return summary;
   } catch (e) {
     await writer?.close();
     await client.query("ROLLBACK").catch(() => {});
     if (runId) await markFailed(url, runId, e, Date.now() - started);
+    await shown?.flush({ phase: "failed", message: e instanceof Error ? e.message : String(e) });
     throw e;
   } finally {
     await client.end().catch(() => {});
     await writer?.close();
+    await progressDb?.end().catch(() => {});
   }
 }
 

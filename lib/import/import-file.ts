@@ -38,6 +38,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Called once the batch row exists (its id fixes the batch's place in import order). */
   onBatch?: (batchId: number) => void;
+  /** Called with the PostgreSQL backend that loads the file (a job whose backend is gone was interrupted). */
+  onBackend?: (backendPid: number) => void;
 }
 
 export interface ImportResult {
@@ -206,6 +208,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
   // A COPY cut off mid-stream (a refused row) leaves the connection in no state for reuse.
   let copying = false;
   try {
+    if (opts.onBackend) opts.onBackend((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid);
     await client.query("BEGIN");
     // Duplicate check before loading. A concurrent import of the same file waits on the unique index
     // (kind, checksum) at the INSERT below and then fails with 23505, mapped to the same refusal.

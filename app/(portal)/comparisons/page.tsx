@@ -3,7 +3,6 @@ import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { ActionForm } from "@/components/ui/action-form";
 import { MessagePage } from "@/components/ui/message-page";
 import { startComparisonAction } from "@/lib/comparison/actions";
-import { getProgress } from "@/lib/comparison/progress";
 import { listRuns } from "@/lib/comparison/queries";
 import { CATEGORIES } from "@/lib/comparison/run";
 import { requireUser } from "@/lib/auth/session";
@@ -64,7 +63,7 @@ export default async function ComparisonsPage() {
               </tr>
             )}
             {runs.map((r) => {
-              const p = r.status === "RUNNING" ? getProgress(r.id) : undefined;
+              const p = r.status === "RUNNING" ? r.progress : undefined;
               return (
                 <tr key={r.id} className="border-t border-slate-100">
                   <td className="px-3 py-1.5">
@@ -74,7 +73,7 @@ export default async function ComparisonsPage() {
                   <td className="px-3 py-1.5">{t(`comparison.basis.${r.basis}` as TMessageKey)}</td>
                   <td className="px-3 py-1.5">
                     {t(`comparison.status.${r.status}` as TMessageKey)}
-                    {p && <span className="ml-1 text-slate-500">({t("comparison.progress", { step: p.step, total: p.total })})</span>}
+                    {p && <span className="ml-1 text-slate-500">({t("comparison.progress", { step: p.done, total: p.total })})</span>}
                   </td>
                   <td className="whitespace-nowrap px-3 py-1.5 tabular-nums">{r.startedAt.toLocaleString("zh-CN")}</td>
                   <td className="px-3 py-1.5 text-right tabular-nums">{r.durationMs != null ? t("comparison.seconds", { s: (r.durationMs / 1000).toFixed(1) }) : ""}</td>

@@ -1,8 +1,10 @@
 import Link from "next/link";
+import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { IMPORT_KINDS } from "@/lib/import/formats";
 import { listBatches } from "@/lib/import/queries";
+import { RUNNING_PHASES, recentImportJobs } from "@/lib/jobs/progress";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { can } from "@/lib/policy";
@@ -13,6 +15,10 @@ export default async function ImportsPage() {
   const t = await getT();
   if (!can(user, "import:run")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
   const batches = await listBatches(user);
+  // The user's imports of the last day as the database has them: after a reload, or from another
+  // portal process, a running import still shows its progress; one whose process died shows as interrupted.
+  const jobs = await recentImportJobs(user.id);
+  const running = jobs.some((j) => (RUNNING_PHASES as readonly string[]).includes(j.phase));
   const kinds = IMPORT_KINDS.map((k) => ({ value: k, label: t(`import.kind.${k}` as TMessageKey) }));
   return (
     <div className="space-y-6">
@@ -37,6 +43,27 @@ export default async function ImportsPage() {
           }}
         />
       </section>
+      {jobs.length > 0 && (
+        <section className="space-y-2" data-testid="import-jobs">
+          {running && <AutoRefresh />}
+          <h2 className="font-medium">{t("import.jobs")}</h2>
+          <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm">
+            {jobs.map((j) => (
+              <li key={j.key} className="flex flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2" data-testid="import-job">
+                <span className="font-medium">{j.fileName}</span>
+                <span className="text-slate-500">{t(`import.kind.${j.kind}` as TMessageKey)}</span>
+                <span className={j.phase === "done" ? "text-green-700" : j.phase === "uploading" || j.phase === "importing" ? "text-blue-700" : "text-red-700"}>
+                  {t(`import.phase.${j.phase}` as TMessageKey)}
+                </span>
+                {(j.phase === "uploading" || j.phase === "importing") && j.total > 0 && <span className="tabular-nums text-slate-600">{Math.min(100, Math.round((100 * j.done) / j.total))}%</span>}
+                {j.rows > 0 && <span className="tabular-nums text-slate-600">{t("import.progress.rows", { rows: j.rows.toLocaleString() })}</span>}
+                <span className="ml-auto tabular-nums text-slate-400">{j.startedAt.toLocaleString("zh-CN")}</span>
+                {j.phase === "refused" && j.message && <p className="w-full text-red-700">{j.message}</p>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="space-y-2">
         <h2 className="font-medium">{t("import.batches")}</h2>
         {batches.length === 0 ? (

@@ -10,14 +10,16 @@ import { currentUser } from "@/lib/auth/session";
 import { isImportKind } from "@/lib/import/formats";
 import { describeRefusal, ImportError } from "@/lib/import/import-error";
 import { importFile } from "@/lib/import/import-file";
-import { getJob, isJobId, setJob, type TImportResponse } from "@/lib/import/progress";
+import { isJobId, type TImportResponse } from "@/lib/import/progress";
+import { getJob, importJobKey, JobProgressWriter } from "@/lib/jobs/progress";
 import { getT } from "@/lib/i18n/server";
 import { can } from "@/lib/policy";
 
 // POST /api/imports?kind=…&job=…&replace=1 with the file as the raw request body (X-File-Name header):
 // streams the upload to a temporary file (never the whole file in memory), imports it as the signed-in
 // city staff member, and answers TImportResponse. GET /api/imports?job=… answers the job's progress
-// (bytes, rows) for the page's progress bar. The permission is checked here, not in any proxy.
+// (bytes, rows) for the page's progress bar, from the database (lib/jobs/progress.ts), so that any
+// portal process answers it. The permission is checked here, not in any proxy.
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -26,9 +28,9 @@ export async function GET(request: Request) {
   const user = await currentUser();
   if (!user || !can(user, "import:run")) return NextResponse.json({ error: "forbidden" }, { status: 403 });
   const job = new URL(request.url).searchParams.get("job");
-  const found = isJobId(job) ? getJob(job, user.id) : null;
+  const found = isJobId(job) ? await getJob(importJobKey(job), user.id) : null;
   if (!found) return NextResponse.json({ error: "not found" }, { status: 404 });
-  return NextResponse.json({ phase: found.phase, bytes: found.bytes, totalBytes: found.totalBytes, rows: found.rows });
+  return NextResponse.json({ phase: found.phase, bytes: found.done, totalBytes: found.total, rows: found.rows });
 }
 
 export async function POST(request: Request) {
@@ -44,28 +46,33 @@ export async function POST(request: Request) {
   }
   const totalBytes = Number(request.headers.get("content-length") ?? 0);
   const tmp = path.join(os.tmpdir(), `import-${crypto.randomUUID()}${path.extname(fileName).toLowerCase()}`);
-  setJob(job, { userId: user.id, phase: "uploading", bytes: 0, totalBytes, rows: 0 });
+  const shown = new JobProgressWriter(importJobKey(job), { kind, userId: user.id, fileName });
+  shown.update({ phase: "uploading", done: 0, total: totalBytes, rows: 0 });
   try {
-    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), fs.createWriteStream(tmp));
-    setJob(job, { userId: user.id, phase: "importing", bytes: 0, totalBytes: fs.statSync(tmp).size, rows: 0 });
+    // Bytes received so far are the upload's heartbeat (no database backend works for it yet).
+    let received = 0;
+    const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>).on("data", (chunk: Buffer) => shown.update({ done: (received += chunk.length) }));
+    await pipeline(body, fs.createWriteStream(tmp));
+    shown.update({ phase: "importing", done: 0, total: fs.statSync(tmp).size, rows: 0 });
     const result = await importFile({
       kind,
       filePath: tmp,
       fileName,
       replace: params.get("replace") === "1",
       userId: user.id,
-      onProgress: (p) => setJob(job, { userId: user.id, phase: "importing", ...p }),
+      onBackend: (pid) => shown.update({ backendPid: pid }),
+      onProgress: (p) => shown.update({ done: p.bytes, total: p.totalBytes, rows: p.rows }),
     });
-    setJob(job, { userId: user.id, phase: "done", bytes: totalBytes, totalBytes, rows: result.rowsLoaded });
+    await shown.flush({ phase: "done", done: totalBytes, total: totalBytes, rows: result.rowsLoaded, backendPid: null });
     const message = t("import.done", { batchId: result.batchId, read: result.rowsRead, loaded: result.rowsLoaded, invalid: result.rowsInvalid });
     return NextResponse.json({ ok: true, ...result, message } satisfies TImportResponse);
   } catch (e) {
     if (e instanceof ImportError) {
-      setJob(job, { userId: user.id, phase: "refused", bytes: 0, totalBytes, rows: 0 });
+      await shown.flush({ phase: "refused", backendPid: null, message: describeRefusal(e.refusal, t) });
       return NextResponse.json({ ok: false, refusal: e.refusal, message: describeRefusal(e.refusal, t) } satisfies TImportResponse, { status: 422 });
     }
     console.error(e);
-    setJob(job, { userId: user.id, phase: "failed", bytes: 0, totalBytes, rows: 0 });
+    await shown.flush({ phase: "failed", backendPid: null });
     return NextResponse.json({ ok: false, message: t("error.generic") } satisfies TImportResponse, { status: 500 });
   } finally {
     fs.rmSync(tmp, { force: true });

@@ -3,7 +3,6 @@ import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { MessagePage } from "@/components/ui/message-page";
 import { Stat } from "@/components/ui/stat";
 import { requireUser } from "@/lib/auth/session";
-import { getProgress } from "@/lib/comparison/progress";
 import { cleanFilter, diffCounts, getRun, listResults, regionCounts, type ResultFilter } from "@/lib/comparison/queries";
 import { CATEGORIES, FLAGS, SCHEMES } from "@/lib/comparison/run";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -34,7 +33,7 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
   if (!loaded) return <MessagePage title={t("error.notFound")} back={t("error.back")} />;
   {
     const { run, data } = loaded;
-    const progress = run.status === "RUNNING" ? getProgress(id) : undefined;
+    const progress = run.status === "RUNNING" ? run.progress : undefined;
     const header = (
       <div className="space-y-1">
         <h1 className="text-2xl font-semibold">{t("comparison.run", { id })}</h1>
@@ -52,10 +51,10 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
           {header}
           {run.status === "RUNNING" && (
             <p className="text-sm" aria-live="polite" data-testid="comparison-progress">
-              {t("comparison.waiting")} {progress && t("comparison.progress", { step: progress.step, total: progress.total })}
+              {t("comparison.waiting")} {progress && t("comparison.progress", { step: progress.done, total: progress.total })}
             </p>
           )}
-          {run.status === "FAILED" && <p className="text-sm text-red-700">{t("comparison.error", { error: run.error ?? "" })}</p>}
+          {run.status === "FAILED" && <p className="text-sm text-red-700">{run.error === "interrupted" ? t("comparison.interrupted") : t("comparison.error", { error: run.error ?? "" })}</p>}
         </div>
       );
     }
