@@ -36,7 +36,6 @@ export default async function UsersPage() {
           <input name="realName" placeholder={t("users.realName")} className={input} required />
           <select name="role" className={input}>{roleOptions}</select>
           <input name="regionCode" list="region-codes" placeholder={t("users.region")} className={input} />
-          <input name="password" type="password" placeholder={t("users.newPassword")} className={input} required />
         </ActionForm>
       </section>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -57,6 +56,13 @@ export default async function UsersPage() {
                 <td className="px-3 py-2">
                   {u.realName}
                   <div className="text-xs text-slate-500">{u.region?.name ?? ""}</div>
+                  {u.pendingKind ? (
+                    <div className="text-xs text-amber-700" data-testid="user-pending">
+                      {t("users.pending")}: {t(`accounts.kind.${u.pendingKind}` as TMessageKey)}
+                    </div>
+                  ) : !u.confirmedAt ? (
+                    <div className="text-xs text-slate-400">{t("users.unconfirmed")}</div>
+                  ) : null}
                 </td>
                 <td className="px-3 py-2">
                   <ActionForm action={changePostAction} submitLabel={t("users.save")} okLabel={t("users.saved")}>
@@ -70,7 +76,6 @@ export default async function UsersPage() {
                 <td className="px-3 py-2">
                   <ActionForm action={resetPasswordAction} submitLabel={t("users.resetPassword")} okLabel={t("users.saved")}>
                     <input type="hidden" name="userId" value={u.id} />
-                    <input name="password" type="password" placeholder={t("users.newPassword")} className={`${input} w-32`} required />
                   </ActionForm>
                 </td>
                 <td className="px-3 py-2">
