@@ -69,7 +69,11 @@ export async function resolveSession(): Promise<ResolvedSession | null> {
  * idle, or obliged to change their password first: such a session may do nothing else).
  */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await resolveSession();
+  return actingUser(await resolveSession());
+}
+
+/** A session may act only once its password no longer has to be changed. */
+export function actingUser(session: ResolvedSession | null): SessionUser | null {
   if (!session || session.mustChangePassword) return null;
   return session;
 }

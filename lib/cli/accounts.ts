@@ -11,6 +11,15 @@ import { ZCreateUser } from "@/lib/users/schema";
 // CLI account commands (issue 11, finding 4): the first administrator of a real database, and the
 // confirmation of the first business accounts, which have no one above them yet.
 
+/**
+ * Whether `npm start` seeds the demo city: into the embedded default database (no DATABASE_URL), or
+ * into DATABASE_URL's only when asked with --seed-demo. A real database never gets the demo accounts
+ * by accident.
+ */
+export function demoSeedWanted(databaseUrl: string | undefined, argv: readonly string[]): boolean {
+  return !databaseUrl || argv.includes("--seed-demo");
+}
+
 export async function countUsers(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -5,7 +5,7 @@ import { appDatabase, authSecret } from "@/lib/db/database";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { type DemoAccount, DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
-import { countUsers } from "./accounts";
+import { countUsers, demoSeedWanted } from "./accounts";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed when empty, a build
 // when the sources changed since the last one, then the Next.js server.
@@ -19,8 +19,7 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const db = await appDatabase();
   await migrate(db.url, (l) => console.log(`[migrate] ${l}`));
-  const embedded = !env().DATABASE_URL;
-  const accounts: DemoAccount[] = embedded || process.argv.includes("--seed-demo") ? await seedDemo(db.url) : [];
+  const accounts: DemoAccount[] = demoSeedWanted(env().DATABASE_URL, process.argv) ? await seedDemo(db.url) : [];
   if (!dev) buildIfNeeded();
   const port = env().PORT;
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), dev ? "dev" : "start", "-p", String(port)], {
