@@ -39,7 +39,8 @@ export const toggleUserAction = authedAction("admin:users", ZToggleUser, async (
 
 export const confirmAccountRequestAction = authedAction("account:confirm", ZRequestId, async (actor, input) => {
   const result = await confirmAccountRequest(actor, input.requestId);
-  revalidatePath("/accounts");
+  // No revalidation: the row (and with it the one-time password shown in its result) must stay on
+  // screen until the confirmer has handed the password over; the list refreshes on the next visit.
   const t = await getT();
   return { ok: true, message: result.oneTimePassword ? t("accounts.confirmedWithPassword", { login: result.login, password: result.oneTimePassword }) : t("accounts.confirmed") };
 });
