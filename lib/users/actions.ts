@@ -1,9 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { headers } from "next/headers";
 import { NotAllowedError } from "@/lib/policy";
 import { authedAction, runAction } from "@/lib/auth/action";
 import { resolveSession } from "@/lib/auth/session";
+import { clientAddress } from "@/lib/auth/throttle";
 import { getT } from "@/lib/i18n/server";
 import { changeOwnPassword, changePost, createUser, resetPassword, toggleActive, type AccountStepResult } from "./mutations";
 import { confirmAccountRequest, refuseAccountRequest } from "./requests";
@@ -59,6 +61,6 @@ export async function changeOwnPasswordAction(_prev: unknown, formData: FormData
     const session = await resolveSession();
     if (!session) throw new NotAllowedError("region:view");
     const input = ZChangeOwnPassword.parse(Object.fromEntries(formData));
-    await changeOwnPassword(session, input);
+    await changeOwnPassword(session, input, clientAddress(Object.fromEntries(await headers())));
   });
 }

@@ -2,6 +2,7 @@ import bcrypt from "bcryptjs";
 import crypto from "node:crypto";
 import { DomainError } from "@/lib/auth/errors";
 import { generateOneTimePassword, passwordProblem } from "@/lib/auth/password-policy";
+import { accountKey, addressKey, lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma, type Tx } from "@/lib/db/client";
 import { ACCOUNT_CONFIRMER, type Actor, requirePermission, ROLE_LEVEL, type TRole } from "@/lib/policy";
@@ -131,9 +132,15 @@ export async function toggleActive(actor: Actor, userId: number): Promise<void> 
  * first sign-in): the current password, then the policy. Every session of the account ends (the
  * caller signs in again with the new password).
  */
-export async function changeOwnPassword(actor: Pick<Actor, "id" | "login">, input: TChangeOwnPassword): Promise<void> {
+export async function changeOwnPassword(actor: Pick<Actor, "id" | "login">, input: TChangeOwnPassword, address = "session"): Promise<void> {
   const user = await prisma().user.findUniqueOrThrow({ where: { id: actor.id } });
-  if (!(await bcrypt.compare(input.current, user.passwordHash))) throw new DomainError("password.currentWrong", undefined, "current");
+  // A wrong current password counts like a failed sign-in, so a taken-over session cannot try
+  // passwords here either; while the account is locked the password is not checked.
+  if (await lockedUntil([accountKey(user.login), addressKey(address)])) throw new DomainError("auth.locked");
+  if (!(await bcrypt.compare(input.current, user.passwordHash))) {
+    await recordFailure(user.login, address);
+    throw new DomainError("password.currentWrong", undefined, "current");
+  }
   const problem = passwordProblem(input.next, user.login);
   if (problem) throw new DomainError(problem, undefined, "next");
   if (input.next === input.current) throw new DomainError("password.same", undefined, "next");

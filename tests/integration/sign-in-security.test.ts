@@ -133,6 +133,7 @@ describe("create-admin and the forced password change", () => {
     await expect(change("Root-account-9")).rejects.toMatchObject({ key: "password.containsLogin" });
     await expect(change("Password@123")).rejects.toMatchObject({ key: "password.common" });
     await expect(change("Granite-sky-31", "not-the-password")).rejects.toMatchObject({ key: "password.currentWrong" });
+    expect(await prisma().signInThrottle.findUnique({ where: { key: "login:root" } })).toMatchObject({ failures: 1 });
     expect((await replay(cookie))?.mustChangePassword).toBe(true);
 
     await change("Granite-sky-31");
@@ -141,6 +142,15 @@ describe("create-admin and the forced password change", () => {
     const after = await replay(await cookieFor("root", "Granite-sky-31"));
     expect(actingUser(after)).toMatchObject({ login: "root" });
     expect(await prisma().auditLog.count({ where: { action: "user.change-own-password", detail: { path: ["forced"], equals: true } } })).toBe(1);
+  });
+
+  it("wrong current passwords on the change page lock the account like failed sign-ins", async () => {
+    const me = { id: users.get("bob")!, login: "bob" };
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+      await expect(changeOwnPassword(me, { current: `guess-${i}`, next: "Meadow-stone-64", confirm: "Meadow-stone-64" }, "192.0.2.80")).rejects.toMatchObject({ key: "password.currentWrong" });
+    }
+    await expect(changeOwnPassword(me, { current: PASSWORD, next: "Meadow-stone-64", confirm: "Meadow-stone-64" }, "192.0.2.81")).rejects.toMatchObject({ key: "auth.locked" });
+    await expect(signInAttempt("bob", PASSWORD, "192.0.2.82")).rejects.toThrow(SIGN_IN_LOCKED);
   });
 
   it("npm start seeds the demo only into the embedded database or when asked", () => {
