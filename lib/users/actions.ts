@@ -7,9 +7,9 @@ import { authedAction, runAction } from "@/lib/auth/action";
 import { resolveSession } from "@/lib/auth/session";
 import { clientAddress } from "@/lib/auth/throttle";
 import { getT } from "@/lib/i18n/server";
-import { changeOwnPassword, changePost, createUser, resetPassword, toggleActive, type AccountStepResult } from "./mutations";
+import { changeOwnPassword, changePost, createUser, resetPassword, toggleActive, withdrawAccountRequest, type AccountStepResult } from "./mutations";
 import { confirmAccountRequest, refuseAccountRequest } from "./requests";
-import { ZChangeOwnPassword, ZCreateUser, ZRequestId, ZResetPassword, ZToggleUser, ZUserPost } from "./schema";
+import { ZChangeOwnPassword, ZCreateUser, ZRequestId, ZResetPassword, ZToggleUser, ZUserId, ZUserPost } from "./schema";
 
 async function stepMessage(result: AccountStepResult): Promise<{ ok: true; message: string }> {
   const t = await getT();
@@ -36,6 +36,11 @@ export const resetPasswordAction = authedAction("admin:users", ZResetPassword, a
 
 export const toggleUserAction = authedAction("admin:users", ZToggleUser, async (actor, input) => {
   await toggleActive(actor, input.userId);
+  revalidatePath("/admin/users");
+});
+
+export const withdrawAccountRequestAction = authedAction("admin:users", ZUserId, async (actor, input) => {
+  await withdrawAccountRequest(actor, input.userId);
   revalidatePath("/admin/users");
 });
 

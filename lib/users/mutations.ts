@@ -116,6 +116,19 @@ export async function resetPassword(actor: Actor, userId: number): Promise<Accou
   });
 }
 
+/** The administrator withdraws their pending request for an account (a withdrawn new account stays unusable). */
+export async function withdrawAccountRequest(actor: Actor, userId: number): Promise<void> {
+  requirePermission(actor, "admin:users");
+  await prisma().$transaction(async (tx) => {
+    const request = await tx.accountRequest.findFirst({ where: { userId, state: "PENDING" } });
+    if (!request) throw new DomainError("users.requestDecided");
+    const withdrawn = await tx.accountRequest.updateMany({ where: { id: request.id, state: "PENDING" }, data: { state: "WITHDRAWN", decidedById: actor.id, decidedAt: new Date() } });
+    if (withdrawn.count !== 1) throw new DomainError("users.requestDecided");
+    if (request.kind === "CREATE") await tx.user.update({ where: { id: userId }, data: { active: false } });
+    await writeAudit(actor, { action: "user.withdraw-request", entity: "user", entityId: String(userId), regionCode: request.regionCode, detail: { requestId: request.id, kind: request.kind } }, tx);
+  });
+}
+
 /** Enables or disables an account; disabling ends its sessions. */
 export async function toggleActive(actor: Actor, userId: number): Promise<void> {
   requirePermission(actor, "admin:users");

@@ -4,7 +4,7 @@ import { signInAttempt } from "@/lib/auth/options";
 import { resolveSessionToken } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { type Actor, NotAllowedError, NotFoundError, type TRole } from "@/lib/policy";
-import { changePost, createUser, resetPassword } from "@/lib/users/mutations";
+import { changePost, createUser, resetPassword, withdrawAccountRequest } from "@/lib/users/mutations";
 import { confirmAccountRequest, confirmAccountRequestBootstrap, listPendingAccountRequests, refuseAccountRequest } from "@/lib/users/requests";
 import { freshDatabase } from "../helpers/db";
 
@@ -111,6 +111,17 @@ describe("a business account created by the administrator", () => {
     const user = await prisma().user.findUniqueOrThrow({ where: { login: "refused" } });
     expect(user).toMatchObject({ active: false, confirmedAt: null });
     expect(await prisma().auditLog.count({ where: { action: "user.refuse-request", entityId: String(user.id) } })).toBe(1);
+  });
+});
+
+describe("a pending request withdrawn by the administrator", () => {
+  it("leaves the account as it was, and nobody can confirm it any more", async () => {
+    await changePost(actor("admin"), { userId: actor("wuxing").id, role: "STREET_CLERK", regionCode: "320402002" });
+    const id = await pendingId("wuxing");
+    await withdrawAccountRequest(actor("admin"), actor("wuxing").id);
+    await expect(confirmAccountRequest(actor("tianning"), id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await prisma().user.findUniqueOrThrow({ where: { id: actor("wuxing").id } })).toMatchObject({ regionCode: "320404001" });
+    expect(await prisma().auditLog.count({ where: { action: "user.withdraw-request", entityId: String(actor("wuxing").id) } })).toBe(1);
   });
 });
 

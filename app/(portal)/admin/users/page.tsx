@@ -4,7 +4,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { roleHas, ROLES } from "@/lib/policy";
-import { changePostAction, createUserAction, resetPasswordAction, toggleUserAction } from "@/lib/users/actions";
+import { changePostAction, createUserAction, resetPasswordAction, toggleUserAction, withdrawAccountRequestAction } from "@/lib/users/actions";
 import { listRegionsForAdmin, listUsers } from "@/lib/users/queries";
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm";
@@ -59,6 +59,9 @@ export default async function UsersPage() {
                   {u.pendingKind ? (
                     <div className="text-xs text-amber-700" data-testid="user-pending">
                       {t("users.pending")}: {t(`accounts.kind.${u.pendingKind}` as TMessageKey)}
+                      <ActionForm action={withdrawAccountRequestAction} submitLabel={t("users.withdraw")}>
+                        <input type="hidden" name="userId" value={u.id} />
+                      </ActionForm>
                     </div>
                   ) : !u.confirmedAt ? (
                     <div className="text-xs text-slate-400">{t("users.unconfirmed")}</div>
