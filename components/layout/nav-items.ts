@@ -24,4 +24,5 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "nav.users", permission: "admin:users", href: "/admin/users" },
   { key: "nav.regions", permission: "admin:regions", href: "/admin/regions" },
   { key: "nav.audit", permission: "audit:view", href: "/audit" },
+  { key: "nav.accounts", permission: "account:confirm", href: "/accounts" },
 ];

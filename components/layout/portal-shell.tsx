@@ -29,6 +29,9 @@ export async function PortalShell({ user, children }: { user: SessionUser; child
               {user.regionName ? ` · ${user.regionName}` : ""}
             </span>
             <LanguageSwitch />
+            <Link href="/account/password" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100" data-testid="change-password-link">
+              {t("auth.changePassword")}
+            </Link>
             <SignOutButton label={t("auth.signOut")} />
           </div>
         </div>

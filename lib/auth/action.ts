@@ -3,20 +3,15 @@ import { z } from "zod";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { type Actor, NotAllowedError, NotFoundError, requirePermission, type TPermission } from "@/lib/policy";
+import { DomainError } from "./errors";
 import { currentUser } from "./session";
+
+export { DomainError };
 
 // Every server action has one shape: authenticate → parse with the shared zod schema → authorize
 // via lib/policy → call a mutation (which writes its audit row in its own transaction).
 
 export type ActionResult = { ok: true; message?: string } | { ok: false; message: string; fieldErrors?: Record<string, string> };
-
-/** An expected domain refusal whose message comes from the catalogue. */
-export class DomainError extends Error {
-  constructor(public readonly key: TMessageKey, public readonly params?: Record<string, string | number>, public readonly field?: string) {
-    super(key);
-    this.name = "DomainError";
-  }
-}
 
 /** Runs an action body and turns expected refusals into catalogue messages (anything else is logged). */
 export async function runAction<T extends object = object>(body: () => Promise<(ActionResult & T) | ActionResult | void>): Promise<ActionResult & Partial<T>> {

@@ -1,6 +1,7 @@
 import { compareCommand, exportResultsCommand, generateCommand } from "@/lib/comparison/cli";
 import { runImportCommand, runImportDirCommand } from "@/lib/import/cli";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
+import { confirmAccountCommand, createAdminCommand } from "./accounts";
 
 // The CLI's command table. Each entry is a thin wrapper over a domain module.
 
@@ -43,8 +44,16 @@ export const COMMANDS: Record<string, Command> = {
       console.log("migrations applied");
     },
   },
+  "create-admin": {
+    help: "create a system administrator: --login X [--name N]; prints a one-time password, to be changed at first sign-in",
+    run: async (flags) => createAdminCommand(flags),
+  },
+  "confirm-account": {
+    help: "bootstrap only: confirm an account request no portal account can confirm yet: --request ID (no flag: list pending)",
+    run: async (flags) => confirmAccountCommand(flags),
+  },
   seed: {
-    help: "seed the demo city into an empty database",
+    help: "seed the demo city (accounts with password demo1234) into an empty database: never on a production database",
     run: async (_flags, url) => {
       const accounts = await seedDemo(url);
       console.log(`demo accounts (password ${DEMO_PASSWORD}): ${accounts.map((a) => a.login).join(", ")}`);

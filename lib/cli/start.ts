@@ -4,16 +4,22 @@ import { buildIfNeeded, ROOT } from "./build";
 import { appDatabase, authSecret } from "@/lib/db/database";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
-import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
+import { type DemoAccount, DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
+import { countUsers, demoSeedWanted } from "./accounts";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed when empty, a build
 // when the sources changed since the last one, then the Next.js server.
+//
+// The demo city (with its demo accounts and their published password) is seeded only into the
+// embedded default database, or into DATABASE_URL's when asked explicitly with `npm start --
+// --seed-demo` (or `npm run cli -- seed`). A real database gets no demo account: its first
+// administrator is created with `npm run cli -- create-admin --login X` (issue 11, finding 4).
 
 async function main() {
   const dev = process.argv.includes("--dev");
   const db = await appDatabase();
   await migrate(db.url, (l) => console.log(`[migrate] ${l}`));
-  const accounts = await seedDemo(db.url);
+  const accounts: DemoAccount[] = demoSeedWanted(env().DATABASE_URL, process.argv) ? await seedDemo(db.url) : [];
   if (!dev) buildIfNeeded();
   const port = env().PORT;
   const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), dev ? "dev" : "start", "-p", String(port)], {
@@ -22,8 +28,12 @@ async function main() {
     env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_SECRET: authSecret(), NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },
   });
   console.log(`\n全民参保登记 portal: http://localhost:${port}  (database: ${db.url.replace(/:[^:@/]+@/, ":***@")})`);
-  console.log(`Demo accounts (password "${DEMO_PASSWORD}"):`);
-  for (const a of accounts) console.log(`  ${a.login.padEnd(10)} ${a.role.padEnd(19)} ${(a.regionCode ?? "-").padEnd(12)} ${a.realName}`);
+  if (accounts.length) {
+    console.log(`Demo accounts (password "${DEMO_PASSWORD}"):`);
+    for (const a of accounts) console.log(`  ${a.login.padEnd(10)} ${a.role.padEnd(19)} ${(a.regionCode ?? "-").padEnd(12)} ${a.realName}`);
+  } else if ((await countUsers(db.url)) === 0) {
+    console.log("No account yet: create the first administrator with  npm run cli -- create-admin --login <login>");
+  }
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -1,3 +1,4 @@
+import { accountEn, accountZh } from "./messages-account";
 import { comparisonEn, comparisonZh } from "./messages-comparison";
 import { surveyEn, surveyZh } from "./messages-survey";
 
@@ -8,6 +9,7 @@ export const LOCALES = ["zh", "en"] as const;
 export type TLocale = (typeof LOCALES)[number];
 
 export const zh = {
+  ...accountZh,
   ...surveyZh,
   ...comparisonZh,
   "app.title": "全民参保登记管理系统",
@@ -178,6 +180,7 @@ export const zh = {
 export type TMessageKey = keyof typeof zh;
 
 export const en: Partial<Record<TMessageKey, string>> = {
+  ...accountEn,
   ...surveyEn,
   ...comparisonEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",

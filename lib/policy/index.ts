@@ -1,7 +1,7 @@
 import { isWithin } from "@/lib/regions/codes";
 import { roleHas, type TPermission, type TRole } from "./permissions";
 
-export { PERMISSIONS, ROLES, ROLE_LEVEL, roleHas, type TPermission, type TRole } from "./permissions";
+export { ACCOUNT_CONFIRMER, PERMISSIONS, ROLES, ROLE_LEVEL, roleHas, type TPermission, type TRole } from "./permissions";
 
 // The one policy: "may this user do this action on this region?", and the region filter every
 // query applies. A user acts only inside the region of their post (a region nests by code prefix).
@@ -88,4 +88,14 @@ export function requireTaskAccess(actor: Actor, permission: TPermission, task: {
 export function taskWhere(actor: Actor, permission: TPermission) {
   const regionCode = regionWhere(actor, permission);
   return actor.role === "COMMUNITY_SURVEYOR" ? { regionCode, team: { memberIds: { has: actor.id } } } : { regionCode };
+}
+
+/**
+ * The Prisma `where` for account steps the actor may confirm: pending, for a post whose confirmer
+ * role is the actor's and whose region lies in the actor's region, and never about the actor's own
+ * account. Anything else answers as not found.
+ */
+export function accountRequestWhere(actor: Actor) {
+  const regionCode = regionWhere(actor, "account:confirm");
+  return { state: "PENDING" as const, confirmerRole: actor.role, regionCode, userId: { not: actor.id }, requestedById: { not: actor.id } };
 }

@@ -26,6 +26,7 @@ export const PERMISSIONS = {
   "admin:users": { description: "manage user accounts, posts and passwords", roles: ["SYSTEM_ADMIN"] },
   "admin:regions": { description: "see the region tree for administration", roles: ["SYSTEM_ADMIN"] },
   "audit:view": { description: "read the audit log", roles: ["AUDITOR"] },
+  "account:confirm": { description: "confirm or refuse account steps the administrator requested for posts below (ACCOUNT_CONFIRMER)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
 } as const satisfies Record<string, { description: string; roles: readonly TRole[] }>;
 
 export type TPermission = keyof typeof PERMISSIONS;
@@ -42,4 +43,20 @@ export const ROLE_LEVEL: Record<TRole, "CITY" | "DISTRICT" | "STREET" | "COMMUNI
   COMMUNITY_SURVEYOR: "COMMUNITY",
   SYSTEM_ADMIN: null,
   AUDITOR: "CITY",
+};
+
+/**
+ * Who confirms an account step for a post (issue 11, finding 1): a new business account, a change to
+ * the post, a password reset of its holder take effect only when a business user of this role, whose
+ * region contains the post's region, confirms — the level above. City staff and auditor posts sit at
+ * the top, so another city staff member of the city confirms them (never the account itself). The
+ * system administrator holds no post and is confirmed by nobody: admin accounts carry no business right.
+ */
+export const ACCOUNT_CONFIRMER: Record<TRole, TRole | null> = {
+  CITY_STAFF: "CITY_STAFF",
+  AUDITOR: "CITY_STAFF",
+  DISTRICT_REVIEWER: "CITY_STAFF",
+  STREET_CLERK: "DISTRICT_REVIEWER",
+  COMMUNITY_SURVEYOR: "STREET_CLERK",
+  SYSTEM_ADMIN: null,
 };

@@ -1,11 +1,37 @@
 import bcrypt from "bcryptjs";
-import { DomainError } from "@/lib/auth/action";
+import crypto from "node:crypto";
+import { DomainError } from "@/lib/auth/errors";
+import { generateOneTimePassword, passwordProblem } from "@/lib/auth/password-policy";
+import { accountKey, addressKey, lockedUntil, recordFailure } from "@/lib/auth/throttle";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma, type Tx } from "@/lib/db/client";
-import { type Actor, requirePermission, ROLE_LEVEL, type TRole } from "@/lib/policy";
-import type { TCreateUser, TUserPost } from "./schema";
+import { ACCOUNT_CONFIRMER, type Actor, requirePermission, ROLE_LEVEL, type TRole } from "@/lib/policy";
+import type { TChangeOwnPassword, TCreateUser, TUserPost } from "./schema";
 
-async function checkPostRegion(tx: Tx, role: TRole, regionCode: string | null): Promise<void> {
+// Account administration (issue 11, finding 1: no single administrator reaches personal data).
+// - A system administrator account carries no business right: it is created, reset, enabled and
+//   disabled by an administrator at once. It never holds a post, and no account changes between
+//   administrator and business post.
+// - A business account, a change of its post and a reset of its password are only *requested* by
+//   the administrator (account_request); they take effect when a business user at the level above
+//   confirms (lib/users/requests.ts). Until then the new account cannot sign in, the post does not
+//   change, the old password stays the one that works.
+// - No one types a password for another person: the system generates a one-time password and shows
+//   it once to whoever makes the step effective (the confirmer for business accounts, the
+//   administrator for administrator accounts); it must be changed at the first sign-in.
+
+export const BCRYPT_ROUNDS = 10;
+
+export function newOneTimePassword(): string {
+  return generateOneTimePassword((max) => crypto.randomInt(max));
+}
+
+/** A hash nobody knows the password of (an account awaiting confirmation). */
+async function unusableHash(): Promise<string> {
+  return bcrypt.hash(crypto.randomBytes(32).toString("base64"), BCRYPT_ROUNDS);
+}
+
+export async function checkPostRegion(tx: Tx, role: TRole, regionCode: string | null): Promise<void> {
   const level = ROLE_LEVEL[role];
   if (level === null) {
     if (regionCode) throw new DomainError("users.noRegionForAdmin", undefined, "regionCode");
@@ -15,47 +41,125 @@ async function checkPostRegion(tx: Tx, role: TRole, regionCode: string | null): 
   if (!region || region.level !== level) throw new DomainError("users.regionLevel", { level }, "regionCode");
 }
 
-export async function createUser(actor: Actor, input: TCreateUser): Promise<number> {
+export type AccountStepResult = { userId: number; pending: true } | { userId: number; pending: false; oneTimePassword: string };
+
+async function openRequest(tx: Tx, actor: Actor, kind: "CREATE" | "CHANGE_POST" | "RESET_PASSWORD", userId: number, role: TRole, regionCode: string): Promise<number> {
+  const confirmerRole = ACCOUNT_CONFIRMER[role];
+  if (!confirmerRole) throw new DomainError("users.adminNoPost", undefined, "role");
+  if (await tx.accountRequest.findFirst({ where: { userId, state: "PENDING" } })) throw new DomainError("users.pendingRequest");
+  const request = await tx.accountRequest.create({ data: { kind, userId, role, regionCode, confirmerRole, requestedById: actor.id } });
+  return request.id;
+}
+
+export async function createUser(actor: Actor, input: TCreateUser): Promise<AccountStepResult> {
   requirePermission(actor, "admin:users");
-  const passwordHash = await bcrypt.hash(input.password, 10);
+  const admin = input.role === "SYSTEM_ADMIN";
+  const oneTimePassword = admin ? newOneTimePassword() : null;
+  const passwordHash = oneTimePassword ? await bcrypt.hash(oneTimePassword, BCRYPT_ROUNDS) : await unusableHash();
   return prisma().$transaction(async (tx) => {
     await checkPostRegion(tx, input.role, input.regionCode);
     if (await tx.user.findUnique({ where: { login: input.login } })) throw new DomainError("users.loginTaken", undefined, "login");
     const user = await tx.user.create({
-      data: { login: input.login, realName: input.realName, passwordHash, role: input.role, regionCode: input.regionCode, posts: { create: { role: input.role, regionCode: input.regionCode, changedById: actor.id } } },
+      data: {
+        login: input.login,
+        realName: input.realName,
+        passwordHash,
+        role: input.role,
+        regionCode: input.regionCode,
+        mustChangePassword: true,
+        // An administrator account is usable at once; a business account only once confirmed.
+        confirmedAt: admin ? new Date() : null,
+        posts: admin ? { create: { role: input.role, regionCode: null, changedById: actor.id } } : undefined,
+      },
     });
-    await writeAudit(actor, { action: "user.create", entity: "user", entityId: String(user.id), detail: { login: input.login, role: input.role, regionCode: input.regionCode } }, tx);
-    return user.id;
+    if (oneTimePassword) {
+      await writeAudit(actor, { action: "user.create", entity: "user", entityId: String(user.id), detail: { login: input.login, role: input.role } }, tx);
+      return { userId: user.id, pending: false as const, oneTimePassword };
+    }
+    const requestId = await openRequest(tx, actor, "CREATE", user.id, input.role, input.regionCode!);
+    await writeAudit(actor, { action: "user.request-create", entity: "user", entityId: String(user.id), regionCode: input.regionCode, detail: { requestId, login: input.login, role: input.role, regionCode: input.regionCode } }, tx);
+    return { userId: user.id, pending: true as const };
   });
 }
 
-/** Changes a user's post; their rights change at once (sessions read role and region per request). */
-export async function changePost(actor: Actor, input: TUserPost): Promise<void> {
+/** Requests a change of a business account's post; it takes effect when confirmed. */
+export async function changePost(actor: Actor, input: TUserPost): Promise<AccountStepResult> {
   requirePermission(actor, "admin:users");
-  await prisma().$transaction(async (tx) => {
-    await checkPostRegion(tx, input.role, input.regionCode);
+  return prisma().$transaction(async (tx) => {
     const before = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
-    await tx.userPost.updateMany({ where: { userId: input.userId, endedAt: null }, data: { endedAt: new Date() } });
-    await tx.userPost.create({ data: { userId: input.userId, role: input.role, regionCode: input.regionCode, changedById: actor.id } });
-    await tx.user.update({ where: { id: input.userId }, data: { role: input.role, regionCode: input.regionCode } });
-    await writeAudit(actor, { action: "user.change-post", entity: "user", entityId: String(input.userId), detail: { from: { role: before.role, regionCode: before.regionCode }, to: { role: input.role, regionCode: input.regionCode } } }, tx);
+    if (before.role === "SYSTEM_ADMIN" || input.role === "SYSTEM_ADMIN") throw new DomainError("users.adminNoPost", undefined, "role");
+    if (!before.confirmedAt) throw new DomainError("users.pendingRequest");
+    await checkPostRegion(tx, input.role, input.regionCode);
+    if (before.role === input.role && before.regionCode === input.regionCode) throw new DomainError("users.samePost", undefined, "role");
+    const requestId = await openRequest(tx, actor, "CHANGE_POST", input.userId, input.role, input.regionCode!);
+    await writeAudit(actor, { action: "user.request-post", entity: "user", entityId: String(input.userId), regionCode: input.regionCode, detail: { requestId, from: { role: before.role, regionCode: before.regionCode }, to: { role: input.role, regionCode: input.regionCode } } }, tx);
+    return { userId: input.userId, pending: true as const };
   });
 }
 
-export async function resetPassword(actor: Actor, userId: number, password: string): Promise<void> {
+/** Resets a password: at once for an administrator account, on confirmation for a business account. */
+export async function resetPassword(actor: Actor, userId: number): Promise<AccountStepResult> {
   requirePermission(actor, "admin:users");
-  const passwordHash = await bcrypt.hash(password, 10);
-  await prisma().$transaction(async (tx) => {
-    await tx.user.update({ where: { id: userId }, data: { passwordHash } });
-    await writeAudit(actor, { action: "user.reset-password", entity: "user", entityId: String(userId) }, tx);
+  const oneTimePassword = newOneTimePassword();
+  const passwordHash = await bcrypt.hash(oneTimePassword, BCRYPT_ROUNDS);
+  return prisma().$transaction(async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
+    if (user.role === "SYSTEM_ADMIN") {
+      await tx.user.update({ where: { id: userId }, data: { passwordHash, mustChangePassword: true, sessionVersion: { increment: 1 } } });
+      await writeAudit(actor, { action: "user.reset-password", entity: "user", entityId: String(userId) }, tx);
+      return { userId, pending: false as const, oneTimePassword };
+    }
+    if (!user.confirmedAt) throw new DomainError("users.pendingRequest");
+    const requestId = await openRequest(tx, actor, "RESET_PASSWORD", userId, user.role as TRole, user.regionCode!);
+    await writeAudit(actor, { action: "user.request-reset", entity: "user", entityId: String(userId), regionCode: user.regionCode, detail: { requestId } }, tx);
+    return { userId, pending: true as const };
   });
 }
 
+/** The administrator withdraws their pending request for an account (a withdrawn new account stays unusable). */
+export async function withdrawAccountRequest(actor: Actor, userId: number): Promise<void> {
+  requirePermission(actor, "admin:users");
+  await prisma().$transaction(async (tx) => {
+    const request = await tx.accountRequest.findFirst({ where: { userId, state: "PENDING" } });
+    if (!request) throw new DomainError("users.requestDecided");
+    const withdrawn = await tx.accountRequest.updateMany({ where: { id: request.id, state: "PENDING" }, data: { state: "WITHDRAWN", decidedById: actor.id, decidedAt: new Date() } });
+    if (withdrawn.count !== 1) throw new DomainError("users.requestDecided");
+    if (request.kind === "CREATE") await tx.user.update({ where: { id: userId }, data: { active: false } });
+    await writeAudit(actor, { action: "user.withdraw-request", entity: "user", entityId: String(userId), regionCode: request.regionCode, detail: { requestId: request.id, kind: request.kind } }, tx);
+  });
+}
+
+/** Enables or disables an account; disabling ends its sessions. */
 export async function toggleActive(actor: Actor, userId: number): Promise<void> {
   requirePermission(actor, "admin:users");
+  if (userId === actor.id) throw new DomainError("users.notSelf");
   await prisma().$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
-    await tx.user.update({ where: { id: userId }, data: { active: !user.active } });
+    await tx.user.update({ where: { id: userId }, data: { active: !user.active, sessionVersion: { increment: 1 } } });
     await writeAudit(actor, { action: user.active ? "user.disable" : "user.enable", entity: "user", entityId: String(userId) }, tx);
+  });
+}
+
+/**
+ * A user changes their own password (seed 003 第二十条; also the change forced after a reset or at
+ * first sign-in): the current password, then the policy. Every session of the account ends (the
+ * caller signs in again with the new password).
+ */
+export async function changeOwnPassword(actor: Pick<Actor, "id" | "login">, input: TChangeOwnPassword, address = "session"): Promise<void> {
+  const user = await prisma().user.findUniqueOrThrow({ where: { id: actor.id } });
+  // A wrong current password counts like a failed sign-in, so a taken-over session cannot try
+  // passwords here either; while the account is locked the password is not checked.
+  if (await lockedUntil([accountKey(user.login), addressKey(address)])) throw new DomainError("auth.locked");
+  if (!(await bcrypt.compare(input.current, user.passwordHash))) {
+    await recordFailure(user.login, address);
+    throw new DomainError("password.currentWrong", undefined, "current");
+  }
+  const problem = passwordProblem(input.next, user.login);
+  if (problem) throw new DomainError(problem, undefined, "next");
+  if (input.next === input.current) throw new DomainError("password.same", undefined, "next");
+  const passwordHash = await bcrypt.hash(input.next, BCRYPT_ROUNDS);
+  await prisma().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: actor.id }, data: { passwordHash, mustChangePassword: false, passwordChangedAt: new Date(), sessionVersion: { increment: 1 } } });
+    await writeAudit(actor, { action: "user.change-own-password", entity: "user", entityId: String(actor.id), detail: { forced: user.mustChangePassword } }, tx);
   });
 }

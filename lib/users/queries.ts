@@ -10,10 +10,21 @@ export async function adminCounts(actor: Actor): Promise<{ users: number; active
 /** Accounts for administration: no personal data beyond the account itself. */
 export async function listUsers(actor: Actor) {
   requirePermission(actor, "admin:users");
-  return prisma().user.findMany({
+  const users = await prisma().user.findMany({
     orderBy: [{ role: "asc" }, { regionCode: "asc" }, { login: "asc" }],
-    select: { id: true, login: true, realName: true, role: true, regionCode: true, active: true, region: { select: { name: true } } },
+    select: {
+      id: true,
+      login: true,
+      realName: true,
+      role: true,
+      regionCode: true,
+      active: true,
+      confirmedAt: true,
+      region: { select: { name: true } },
+      accountRequests: { where: { state: "PENDING" }, select: { kind: true } },
+    },
   });
+  return users.map(({ accountRequests, ...u }) => ({ ...u, pendingKind: accountRequests[0]?.kind ?? null }));
 }
 
 export async function listRegionsForAdmin(actor: Actor) {

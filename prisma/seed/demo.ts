@@ -96,7 +96,9 @@ export async function seedDemo(databaseUrl: string, opts: { persons?: number; as
     const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
     for (const a of accounts) {
       const { rows: u } = await client.query<{ id: number }>(
-        `INSERT INTO app_user (login, real_name, password_hash, role, region_code) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        // Demo accounts are written as confirmed and keep their demo password (no forced change): the
+        // password policy applies to passwords set from now on, not to these.
+        `INSERT INTO app_user (login, real_name, password_hash, role, region_code, confirmed_at) VALUES ($1, $2, $3, $4, $5, now()) RETURNING id`,
         [a.login, a.realName, hash, a.role, a.regionCode],
       );
       await client.query(`INSERT INTO user_post (user_id, role, region_code) VALUES ($1, $2, $3)`, [u[0].id, a.role, a.regionCode]);

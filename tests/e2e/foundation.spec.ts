@@ -95,9 +95,10 @@ test("the home page fits a 390 px phone", async ({ browser }) => {
   await context.close();
 });
 
-test("a change of post changes rights at once", async ({ browser }) => {
+test("a change of post takes effect once the district confirms it, and ends the clerk's session", async ({ browser }) => {
   const admin = await (await browser.newContext()).newPage();
   const clerk = await (await browser.newContext()).newPage();
+  const district = await (await browser.newContext()).newPage();
   await signIn(clerk, "hongmei");
   await clerk.goto("/regions/320402004");
   await expect(clerk.getByTestId("region-name")).toHaveText("红梅街道");
@@ -106,9 +107,75 @@ test("a change of post changes rights at once", async ({ browser }) => {
   const row = admin.getByTestId("user-hongmei");
   await row.locator('input[name="regionCode"]').fill("320402005");
   await row.getByRole("button", { name: "保存" }).first().click();
-  await expect(row).toContainText("已保存");
+  await expect(row).toContainText("待上级业务人员确认");
+  // Requested only: the clerk keeps the old post.
+  await clerk.goto("/regions/320402004");
+  await expect(clerk.getByTestId("region-name")).toHaveText("红梅街道");
+  await signIn(district, "tianning");
+  await district.goto("/accounts");
+  const request = district.getByTestId("account-request-hongmei");
+  await request.getByRole("button", { name: "确认", exact: true }).click();
+  await expect(request).toContainText("已确认");
+  // The change ended the clerk's session; signed in again, the new post applies.
+  await clerk.goto("/regions/320402004");
+  await expect(clerk).toHaveURL(/\/sign-in/);
+  await signIn(clerk, "hongmei");
   await clerk.goto("/regions/320402004");
   await expect(clerk.getByTestId("refusal")).toBeVisible();
   await clerk.goto("/regions/320402005");
   await expect(clerk.getByTestId("region-name")).toHaveText("天宁街道");
+});
+
+test("an account created by the admin works only after confirmation, with a forced password change", async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  const street = await (await browser.newContext()).newPage();
+  const newcomer = await (await browser.newContext()).newPage();
+  await signIn(admin, "admin");
+  await admin.goto("/admin/users");
+  const form = admin.getByTestId("create-user");
+  await form.locator('input[name="login"]').fill("surveyor9");
+  await form.locator('input[name="realName"]').fill("调查员 新人");
+  await form.locator('select[name="role"]').selectOption("COMMUNITY_SURVEYOR");
+  await form.locator('input[name="regionCode"]').fill("320402002001");
+  await form.getByRole("button", { name: "新建用户" }).click();
+  await expect(admin.getByTestId("create-user-result")).toContainText("待上级业务人员确认");
+  await signIn(street, "qinglong");
+  await street.goto("/accounts");
+  const request = street.getByTestId("account-request-surveyor9");
+  await request.getByRole("button", { name: "确认", exact: true }).click();
+  const result = street.getByTestId("confirm-surveyor9-result");
+  await expect(result).toContainText("一次性密码");
+  const oneTime = /一次性密码：(\S+?)（/.exec((await result.textContent()) ?? "")?.[1] ?? "";
+  expect(oneTime).toHaveLength(12);
+  await newcomer.goto("/sign-in");
+  await newcomer.locator('input[name="login"]').fill("surveyor9");
+  await newcomer.locator('input[name="password"]').fill(oneTime);
+  await newcomer.getByRole("button", { name: "登录" }).click();
+  await expect(newcomer.getByTestId("password-forced")).toBeVisible();
+  // Nothing else is reachable until the password is changed.
+  await newcomer.goto("/survey");
+  await expect(newcomer).toHaveURL(/\/account\/password/);
+  const change = newcomer.getByTestId("change-password");
+  await change.locator('input[name="current"]').fill(oneTime);
+  await change.locator('input[name="next"]').fill("short");
+  await change.locator('input[name="confirm"]').fill("short");
+  await change.getByRole("button", { name: "保存新密码" }).click();
+  await expect(change).toContainText("新密码至少 10 位");
+  await change.locator('input[name="current"]').fill(oneTime);
+  await change.locator('input[name="next"]').fill("Lantern-river-58");
+  await change.locator('input[name="confirm"]').fill("Lantern-river-58");
+  await change.getByRole("button", { name: "保存新密码" }).click();
+  await expect(newcomer.getByTestId("current-user")).toBeVisible();
+});
+
+test("after sign-out the old session cookie no longer works", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, "zhonglou");
+  const cookies = await context.cookies();
+  await page.getByTestId("sign-out").click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await context.addCookies(cookies);
+  await page.goto("/regions/320404");
+  await expect(page).toHaveURL(/\/sign-in/);
 });

@@ -8,8 +8,8 @@ beforeAll(async () => {
   await freshDatabase();
   const passwordHash = await bcrypt.hash("correct-horse", 4);
   await prisma().region.create({ data: { code: "3204", name: "常州市", level: "CITY" } });
-  await prisma().user.create({ data: { login: "clerk", realName: "测试", passwordHash, role: "CITY_STAFF", regionCode: "3204" } });
-  await prisma().user.create({ data: { login: "gone", realName: "停用", passwordHash, role: "CITY_STAFF", regionCode: "3204", active: false } });
+  await prisma().user.create({ data: { login: "clerk", realName: "测试", passwordHash, role: "CITY_STAFF", regionCode: "3204", confirmedAt: new Date() } });
+  await prisma().user.create({ data: { login: "gone", realName: "停用", passwordHash, role: "CITY_STAFF", regionCode: "3204", active: false, confirmedAt: new Date() } });
 });
 
 describe("sign-in", () => {

@@ -1,13 +1,14 @@
 import { redirect } from "next/navigation";
 import { LanguageSwitch } from "@/components/layout/language-switch";
-import { currentUser } from "@/lib/auth/session";
+import { CHANGE_PASSWORD_PATH, resolveSession } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { SignInForm } from "./sign-in-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function SignInPage() {
-  if (await currentUser()) redirect("/");
+  const session = await resolveSession();
+  if (session) redirect(session.mustChangePassword ? CHANGE_PASSWORD_PATH : "/");
   const t = await getT();
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
@@ -17,7 +18,7 @@ export default async function SignInPage() {
           <LanguageSwitch />
         </div>
         <p className="mb-6 text-sm text-slate-500">{t("auth.welcome")}</p>
-        <SignInForm labels={{ login: t("auth.login"), password: t("auth.password"), submit: t("auth.signIn"), failed: t("auth.failed") }} />
+        <SignInForm labels={{ login: t("auth.login"), password: t("auth.password"), submit: t("auth.signIn"), failed: t("auth.failed"), locked: t("auth.locked") }} />
       </div>
     </main>
   );

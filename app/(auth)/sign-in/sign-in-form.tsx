@@ -4,20 +4,20 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-export function SignInForm({ labels }: { labels: { login: string; password: string; submit: string; failed: string } }) {
+export function SignInForm({ labels }: { labels: { login: string; password: string; submit: string; failed: string; locked: string } }) {
   const router = useRouter();
-  const [error, setError] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     setPending(true);
-    setError(false);
+    setError(null);
     const result = await signIn("credentials", { login: data.get("login"), password: data.get("password"), redirect: false });
     setPending(false);
     if (!result || result.error) {
-      setError(true);
+      setError(result?.error === "locked" ? labels.locked : labels.failed);
       return;
     }
     router.replace("/");
@@ -35,7 +35,7 @@ export function SignInForm({ labels }: { labels: { login: string; password: stri
         <input name="password" type="password" autoComplete="current-password" required className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
       </label>
       <p aria-live="polite" className="min-h-5 text-sm text-red-600" data-testid="sign-in-error">
-        {error ? labels.failed : ""}
+        {error ?? ""}
       </p>
       <button type="submit" disabled={pending} className="w-full rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 disabled:opacity-60">
         {labels.submit}

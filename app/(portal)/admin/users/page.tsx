@@ -4,7 +4,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { roleHas, ROLES } from "@/lib/policy";
-import { changePostAction, createUserAction, resetPasswordAction, toggleUserAction } from "@/lib/users/actions";
+import { changePostAction, createUserAction, resetPasswordAction, toggleUserAction, withdrawAccountRequestAction } from "@/lib/users/actions";
 import { listRegionsForAdmin, listUsers } from "@/lib/users/queries";
 
 const input = "rounded border border-slate-300 px-2 py-1 text-sm";
@@ -36,7 +36,6 @@ export default async function UsersPage() {
           <input name="realName" placeholder={t("users.realName")} className={input} required />
           <select name="role" className={input}>{roleOptions}</select>
           <input name="regionCode" list="region-codes" placeholder={t("users.region")} className={input} />
-          <input name="password" type="password" placeholder={t("users.newPassword")} className={input} required />
         </ActionForm>
       </section>
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -57,6 +56,16 @@ export default async function UsersPage() {
                 <td className="px-3 py-2">
                   {u.realName}
                   <div className="text-xs text-slate-500">{u.region?.name ?? ""}</div>
+                  {u.pendingKind ? (
+                    <div className="text-xs text-amber-700" data-testid="user-pending">
+                      {t("users.pending")}: {t(`accounts.kind.${u.pendingKind}` as TMessageKey)}
+                      <ActionForm action={withdrawAccountRequestAction} submitLabel={t("users.withdraw")}>
+                        <input type="hidden" name="userId" value={u.id} />
+                      </ActionForm>
+                    </div>
+                  ) : !u.confirmedAt ? (
+                    <div className="text-xs text-slate-400">{t("users.unconfirmed")}</div>
+                  ) : null}
                 </td>
                 <td className="px-3 py-2">
                   <ActionForm action={changePostAction} submitLabel={t("users.save")} okLabel={t("users.saved")}>
@@ -70,7 +79,6 @@ export default async function UsersPage() {
                 <td className="px-3 py-2">
                   <ActionForm action={resetPasswordAction} submitLabel={t("users.resetPassword")} okLabel={t("users.saved")}>
                     <input type="hidden" name="userId" value={u.id} />
-                    <input name="password" type="password" placeholder={t("users.newPassword")} className={`${input} w-32`} required />
                   </ActionForm>
                 </td>
                 <td className="px-3 py-2">
