@@ -21,6 +21,11 @@ export const COMMANDS: Record<string, Command> = {
     needsDatabase: false,
     run: async (flags) => (await import("@/lib/comparison/bench")).benchCompare(flags),
   },
+  "bench-exact": {
+    help: "exactness at scale: a generated city in every file format (XLSX, UTF-8/GB18030 CSV) imported, compared and held to the oracle byte for byte: --persons N [--seed S]",
+    needsDatabase: false,
+    run: async (flags) => (await import("@/lib/comparison/bench-exact")).benchExact(flags),
+  },
   generate: {
     help: "write a synthetic city in the import formats (+ expected-results.csv): --persons N --out DIR [--seed S] [--as-of YYYY-MM-DD]",
     needsDatabase: false,
