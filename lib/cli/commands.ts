@@ -35,6 +35,15 @@ export const COMMANDS: Record<string, Command> = {
     help: "write a run's results export (UTF-8 CSV with BOM): --run <id|latest> --out <file.csv>",
     run: async (flags) => exportResultsCommand(flags),
   },
+  "employers-export": {
+    help: "employers for labour inspection (statistics.md §5), UTF-8 CSV with BOM and CRLF: --run <id|latest> --out <file.csv>",
+    run: async (flags) => {
+      if (typeof flags.out !== "string") throw new Error("usage: npm run cli -- employers-export --run <id|latest> --out FILE");
+      const { exportEmployers } = await import("@/lib/outcomes/employers");
+      const r = await exportEmployers(typeof flags.run === "string" ? flags.run : "latest", flags.out);
+      console.log(`run ${r.runId}: ${r.rows} employers written to ${flags.out}`);
+    },
+  },
   import: {
     help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
     run: async (flags) => runImportCommand(flags),
