@@ -12,7 +12,7 @@ import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 async function main() {
   const dev = process.argv.includes("--dev");
   const db = await appDatabase();
-  await migrate(db.url, (l) => console.log(`[migrate] ${l}`));
+  await migrate(db.migrationUrl, (l) => console.log(`[migrate] ${l}`));
   const accounts = await seedDemo(db.url);
   if (!dev) buildIfNeeded();
   const port = env().PORT;

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { attachPartitionTable, createPartitionTable, type PartitionOf, partitionTable, RESULT_PARTITIONS } from "@/lib/db/partitions";
+import { actAsOwnerOf } from "@/lib/db/roles";
 import { env } from "@/lib/env";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
@@ -202,6 +203,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     const progress = (step: number, label: string) => opts.onProgress?.({ runId, step, total, label, backendPid: pid });
 
     await client.query("BEGIN");
+    // Its working schema and tables belong to the bulk role, as its result partition does.
+    await actAsOwnerOf(client, "comparison_result");
     for (const setting of RUN_SETTINGS) await client.query(setting);
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await client.query("CREATE SCHEMA cmp_work");

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { grantApplicationRoles } from "./roles";
 
 // Applies prisma/migrations/<timestamp>_<name>/migration.sql in order and records each in
 // `_prisma_migrations` exactly as `prisma migrate deploy` does (same table, same checksum: the
@@ -76,6 +77,8 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
       applied.push(m.name);
       log(`applied ${m.name}`);
     }
+    // The application's role gets its rights on what the migrations made (lib/db/roles.ts).
+    await grantApplicationRoles(client);
   } finally {
     await client.query("SELECT pg_advisory_unlock(727274)").catch(() => {});
     await client.end();
