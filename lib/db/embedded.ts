@@ -44,7 +44,10 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts (initialising on first use) a cluster in `dir` and makes sure `database` exists.
- * `persistent: false` removes the folder on stop (used by the test runner).
+ * `persistent: false` removes the folder on stop (used by the test runner). `fsync` defaults to
+ * `persistent` (throwaway test clusters skip it). Commits are always durable: the server keeps
+ * PostgreSQL's default synchronous_commit = on, so a transaction that returned survives a crash
+ * (tests/integration/durable-commit.test.ts).
  */
 export async function startEmbedded(opts: { dir: string; database: string; port?: number; persistent: boolean; fsync?: boolean }): Promise<EmbeddedServer> {
   const dir = path.resolve(opts.dir);
@@ -87,7 +90,8 @@ export async function startEmbedded(opts: { dir: string; database: string; port?
       let alive = false;
       try {
         process.kill(Number(lines[0]), 0);
-        alive = true;
+        // A killed server not yet reaped by its parent is a zombie: dead.
+        alive = !/^\d+ \(.*\) Z /.test(fs.existsSync(`/proc/${lines[0]}/stat`) ? fs.readFileSync(`/proc/${lines[0]}/stat`, "utf8") : "");
       } catch {
         alive = false;
       }
