@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { grantApplicationRoles } from "./roles";
+import { assertSupportedServer } from "./server-version";
 
 // Applies prisma/migrations/<timestamp>_<name>/migration.sql in order and records each in
 // `_prisma_migrations` exactly as `prisma migrate deploy` does (same table, same checksum: the
@@ -44,6 +45,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
 export async function migrate(databaseUrl: string, log: (line: string) => void = () => {}): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  // An older server is refused before anything is asked of it (lib/db/server-version.ts).
+  await assertSupportedServer(client).catch(async (e: unknown) => {
+    await client.end();
+    throw e;
+  });
   const applied: string[] = [];
   try {
     // One migrator at a time (two `npm start` on one database must not race).

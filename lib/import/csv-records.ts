@@ -1,6 +1,7 @@
+import { isUtf8 } from "node:buffer";
 import fs from "node:fs";
 import iconv from "iconv-lite";
-import type { TTextEncoding } from "./file-scan";
+import { type TTextEncoding, utf8IncompleteTail } from "./file-scan";
 
 // CSV files (import-formats.md), split into records in one streaming pass over their UTF-8 bytes
 // (a GB18030 file is converted chunk by chunk first). The quoting is PostgreSQL's CSV dialect, which
@@ -24,8 +25,10 @@ export interface CsvRecord {
 /** Why a file cannot be read as CSV, and the physical line where that shows. */
 export class CsvProblem extends Error {
   constructor(
-    public readonly reason: "broken_quoting" | "unreadable_encoding",
+    public readonly reason: "broken_quoting" | "unreadable_encoding" | "broken_text",
     public readonly line: number,
+    /** The line's text up to and including the broken character (broken_text). */
+    public readonly value: string | null = null,
   ) {
     super(`${reason} at line ${line}`);
   }
@@ -109,6 +112,11 @@ export class CsvSplitter {
   private readonly record: CsvRecord = { line: 0, count: 0, buf: Buffer.alloc(0), start: new Int32Array(64), end: new Int32Array(64) };
 
   constructor(private readonly onRecord: (r: CsvRecord) => void) {}
+
+  /** Physical line on which the next byte pushed lies. */
+  get nextLine(): number {
+    return this.line;
+  }
 
   push(chunk: Buffer): void {
     const data = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
@@ -233,36 +241,88 @@ function countLf(bytes: Uint8Array, to: number): number {
   return lines;
 }
 
+const REPLACEMENT = "\uFFFD";
+const REPLACEMENT_UTF8 = Buffer.from(REPLACEMENT, "utf8");
+
 /**
- * Reads the file into the splitter, chunk by chunk, as UTF-8 (file-scan.ts chose the encoding; a UTF-8
- * file was checked whole by the scan, a BOM is dropped). GB18030 bytes are checked here: the first
- * byte PostgreSQL would not convert refuses the file at its line. After each chunk `afterChunk`
- * receives the bytes read so far and may hand back something to yield (the typed rows).
+ * The refusal for decoded text holding U+FFFD: valid text never decodes to it (a damaged file, or one
+ * converted with losses before it reached us), so it is refused at its line, never stored.
  */
-export async function* splitFile<T>(filePath: string, encoding: TTextEncoding, splitter: CsvSplitter, afterChunk: (bytes: number) => T | null): AsyncGenerator<T> {
+function brokenText(text: string, firstLine: number): CsvProblem | null {
+  const at = text.indexOf(REPLACEMENT);
+  if (at < 0) return null;
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  let line = firstLine;
+  for (let i = text.indexOf("\n"); i >= 0 && i < at; i = text.indexOf("\n", i + 1)) line++;
+  return new CsvProblem("broken_text", line, text.slice(lineStart, at + 1));
+}
+
+export interface SplitOptions {
+  /** Read-buffer size in bytes (tests vary it so that every kind of boundary is crossed). */
+  chunkSize?: number;
+}
+
+/**
+ * Reads the file into the splitter, chunk by chunk, as UTF-8 (file-scan.ts chose the encoding; a BOM
+ * is dropped, even when the read buffer cuts it). Whatever the buffer size, a character is never cut:
+ * a UTF-8 sequence or GB18030 sequence left open at a chunk's end waits for the next chunk. UTF-8 is
+ * checked here too (a file with a BOM was taken as UTF-8 unchecked by the scan), and GB18030 bytes as
+ * PostgreSQL would convert them: the first byte that breaks the encoding refuses the file at its line,
+ * and so does a U+FFFD in the decoded text (valid text never decodes to it). After each chunk
+ * `afterChunk` receives the bytes read so far and may hand back something to yield (the typed rows).
+ */
+export async function* splitFile<T>(filePath: string, encoding: TTextEncoding, splitter: CsvSplitter, afterChunk: (bytes: number) => T | null, opts: SplitOptions = {}): AsyncGenerator<T> {
   const gb = encoding === "gb18030" ? iconv.getDecoder("gb18030") : null;
   let carry: Buffer | null = null;
   let lines = 0;
   let bytes = 0;
-  for await (const raw of fs.createReadStream(filePath, { highWaterMark: 1 << 20 })) {
-    let chunk = raw as Buffer;
-    if (bytes === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+  let started = false;
+  for await (const raw of fs.createReadStream(filePath, { highWaterMark: opts.chunkSize ?? 1 << 20 })) {
     bytes += (raw as Buffer).length;
-    if (!gb) splitter.push(chunk);
-    else {
-      const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    let data: Buffer = carry ? Buffer.concat([carry, raw as Buffer]) : (raw as Buffer);
+    carry = null;
+    if (!started) {
+      // The BOM is judged on the file's first three bytes, however the reads cut them.
+      if (data.length < 3) {
+        carry = data;
+        continue;
+      }
+      started = true;
+      if (!gb && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+    }
+    if (!gb) {
+      const keep = utf8IncompleteTail(data);
+      if (keep < data.length) carry = Buffer.from(data.subarray(keep));
+      const sound = keep < data.length ? data.subarray(0, keep) : data;
+      if (!isUtf8(sound) || sound.indexOf(REPLACEMENT_UTF8) >= 0) throw brokenText(new TextDecoder().decode(sound), splitter.nextLine)!;
+      splitter.push(sound);
+    } else {
       const broken = gb18030Break(data);
       if (broken >= 0) throw new CsvProblem("unreadable_encoding", lines + countLf(data, broken) + 1);
       const keep = broken === -1 ? data.length : data.length - (-2 - broken);
       carry = keep < data.length ? Buffer.from(data.subarray(keep)) : null;
       const sound = data.subarray(0, keep);
+      const text = gb.write(sound);
+      const problem = brokenText(text, lines + 1);
+      if (problem) throw problem;
       lines += countLf(sound, sound.length);
-      splitter.push(Buffer.from(gb.write(sound), "utf8"));
+      splitter.push(Buffer.from(text, "utf8"));
     }
     const out = afterChunk(bytes);
     if (out !== null) yield out;
   }
-  if (carry) throw new CsvProblem("unreadable_encoding", lines + 1);
+  if (carry && !started) {
+    // A file of fewer than three bytes.
+    started = true;
+    if (!gb && (carry.length === 0 || !isUtf8(carry))) throw new CsvProblem("unreadable_encoding", 1);
+    if (!gb) splitter.push(carry);
+    else {
+      if (gb18030Break(carry) !== -1) throw new CsvProblem("unreadable_encoding", 1);
+      splitter.push(Buffer.from(gb.write(carry), "utf8"));
+    }
+    carry = null;
+  }
+  if (carry) throw new CsvProblem("unreadable_encoding", gb ? lines + 1 : splitter.nextLine);
   splitter.end();
   const out = afterChunk(bytes);
   if (out !== null) yield out;

@@ -25,8 +25,8 @@ function sequenceLength(lead: number): number {
   return 0;
 }
 
-/** Where a sequence cut by the chunk's end begins (chunk.length when the chunk ends complete). */
-function incompleteTail(chunk: Buffer): number {
+/** Where a UTF-8 sequence cut by the chunk's end begins (chunk.length when the chunk ends complete). */
+export function utf8IncompleteTail(chunk: Uint8Array): number {
   for (let back = 1; back <= Math.min(3, chunk.length); back++) {
     const i = chunk.length - back;
     const b = chunk[i];
@@ -50,7 +50,7 @@ export async function scanFile(filePath: string): Promise<FileScan> {
     size += chunk.length;
     if (utf8 && !bom) {
       const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      const cut = incompleteTail(data);
+      const cut = utf8IncompleteTail(data);
       utf8 = isUtf8(data.subarray(0, cut));
       carry = Buffer.from(data.subarray(cut));
     }

@@ -10,6 +10,7 @@ export const IMPORT_REFUSALS = [
   "duplicate_file",
   "unreadable_encoding",
   "unreadable_xlsx",
+  "broken_text",
   "missing_column",
   "duplicate_column",
   "broken_quoting",

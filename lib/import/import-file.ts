@@ -11,7 +11,7 @@ import { scanFile } from "./file-scan";
 import { FORMATS, type HeaderMapping, mapHeader, type TImportKind } from "./formats";
 import { ImportError, type TImportRefusal } from "./import-error";
 import { CopyWriter, RECORD_COLUMNS, RECORD_KINDS, RowReader, ValueProblem, writeRecord } from "./values";
-import { readFirstSheet } from "./xlsx-source";
+import { columnLetters, readFirstSheet, XlsxProblem } from "./xlsx-source";
 
 // One import = one file = one transaction (import-formats.md: "an import either loads whole or changes
 // nothing"). The file is streamed twice and never held in memory: once to checksum it and detect its
@@ -72,10 +72,14 @@ function headerProblem(file: string, kind: TImportKind, headers: string[], line:
   return mapped;
 }
 
-/** Maps what the readers throw to refusals: CSV problems keep their line, anything else from a workbook is unreadable. */
-function sourceRefusal(file: string, e: unknown, xlsx: boolean): ImportError | null {
+/** Maps what the readers throw to refusals: CSV and workbook problems keep their line (and column), anything else from a workbook is unreadable. */
+function sourceRefusal(file: string, e: unknown, xlsx: boolean, consumer: RowConsumer): ImportError | null {
   if (e instanceof ImportError) return e;
-  if (e instanceof CsvProblem) return new ImportError({ file, line: e.line, column: null, reason: e.reason });
+  if (e instanceof CsvProblem) return new ImportError({ file, line: e.line, column: null, reason: e.reason, value: e.value });
+  if (e instanceof XlsxProblem) {
+    const column = e.column === null ? null : consumer.columnAt(e.column);
+    return new ImportError({ file, line: e.line, column, reason: e.reason, value: e.value });
+  }
   // Bytes PostgreSQL refuses in text (a NUL character): the COPY names its own row, not the file's line.
   const code = (e as { code?: string })?.code;
   if (code === "22021" || code === "22P05") return new ImportError({ file, line: null, column: null, reason: "unreadable_encoding" });
@@ -95,6 +99,7 @@ class RowConsumer {
   readonly out = new CopyWriter();
   private mapping: HeaderMapping | null = null;
   private headerOf = new Map<string, string>();
+  private headers: string[] = [];
   private row: RowReader | null = null;
   private width = 0;
   private fieldColumns: number[] = [];
@@ -139,6 +144,7 @@ class RowConsumer {
 
   private header(r: CsvRecord): void {
     const headers = recordTexts(r);
+    this.headers = headers.map((h) => h.replace(/^\uFEFF/, "").trim());
     const mapping = headerProblem(this.o.file, this.o.kind, headers, r.line);
     const index: Record<string, number> = {};
     mapping.fields.forEach((f, i) => {
@@ -155,6 +161,11 @@ class RowConsumer {
   /** The column as the file names it. */
   columnName(field: string): string {
     return this.headerOf.get(field) ?? field;
+  }
+
+  /** The column at a 0-based position, by its header, or by its letter (a problem in the header row itself). */
+  columnAt(index: number): string {
+    return this.headers[index] || columnLetters(index);
   }
 
   get sawHeader(): boolean {
@@ -235,7 +246,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportResult> {
       await pipeline(Readable.from(rows), client.query(copyFrom(`COPY ${target}`)));
       copying = false;
     } catch (e) {
-      const refusal = sourceRefusal(file, e, xlsx);
+      const refusal = sourceRefusal(file, e, xlsx, consumer);
       if (refusal) throw refusal;
       throw e;
     }

@@ -7,10 +7,9 @@ import { CsvProblem, CsvSplitter, gb18030Break, recordTexts } from "@/lib/import
 import { scanFile } from "@/lib/import/file-scan";
 import { headerKey, mapHeader } from "@/lib/import/formats";
 import { importDate, importGender, importInsuredStatus, importScheme, importYesNo, remembered, type ValueReader } from "@/lib/import/values";
-import { cellText } from "@/lib/import/xlsx-source";
 
-// The import readers' pure parts: header mapping, encoding detection, physical line tracking, and
-// how XLSX cells become CSV text.
+// The import readers' pure parts: header mapping, encoding detection, physical line tracking
+// (XLSX cells: xlsx-reader.test.ts).
 
 describe("header mapping (import-formats.md: English or Chinese, case, spaces and BOM ignored)", () => {
   it("maps English and Chinese headers, ignoring case, spaces, full-width spaces and a BOM", () => {
@@ -121,21 +120,6 @@ describe("CSV records (PostgreSQL's CSV dialect) with their physical lines", () 
     expect(gb18030Break(Buffer.from([0x61, 0xd5]))).toBe(-3);
     expect(gb18030Break(Buffer.from([0x61, 0x95, 0x32, 0x82]))).toBe(-5);
     expect(gb18030Break(Buffer.from([0x61, 0x95, 0x20]))).toBe(1);
-  });
-});
-
-describe("XLSX cells as CSV text", () => {
-  it("whole numbers without a fraction, dates as YYYY-MM-DD, rich text and formulas as their text", () => {
-    expect(cellText(1)).toBe("1");
-    expect(cellText(110.0)).toBe("110");
-    expect(cellText(320402800101123)).toBe("320402800101123");
-    expect(cellText(1.5)).toBe("1.5");
-    expect(cellText(new Date(Date.UTC(1980, 0, 31)))).toBe("1980-01-31");
-    expect(cellText({ richText: [{ text: "张" }, { text: "三" }] })).toBe("张三");
-    expect(cellText({ formula: "A1", result: 390 })).toBe("390");
-    expect(cellText({ text: "link", hyperlink: "http://x" })).toBe("link");
-    expect(cellText(null)).toBe("");
-    expect(cellText(true)).toBe("1");
   });
 });
 

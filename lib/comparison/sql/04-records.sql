@@ -55,7 +55,7 @@ WITH rec AS (
        ORDER BY u.k, u.src, u.scheme COLLATE "C", u.region COLLATE "C", u.status, u.own, u.batch_id, u.line_no
     ) d
 )
-SELECT r.k, any_value(r.id) AS id,
+SELECT r.k, min(r.id) AS id,  -- every id of a key is the same (its 17 digits fix the check character)
        bool_or(r.is_local) AS has_local,
        bit_or(CASE WHEN r.active THEN r.bit ELSE 0 END) AS active_mask,
        bit_or(CASE WHEN r.status = 2 THEN r.bit ELSE 0 END) AS status2_mask,

@@ -5,6 +5,7 @@ import { makeIdNumber, normaliseIdNumber } from "@/lib/ids/id-number";
 import { ImportError, type ImportRefusal } from "@/lib/import/import-error";
 import { importFile, importFiles } from "@/lib/import/import-file";
 import { freshDatabase } from "@/tests/helpers/db";
+import { sharedStringsPart, workbookBytes } from "@/tests/helpers/xlsx";
 import { badChecksumId, fullWidth, validId, writeBytes, writeCsv, writeXlsx } from "./fixtures";
 
 // import-formats.md, end to end against PostgreSQL: each file either loads whole or changes nothing.
@@ -170,6 +171,25 @@ describe("XLSX", () => {
   it("refuses a file that is not a workbook", async () => {
     const file = writeBytes("fake.xlsx", Buffer.from("id_number,name\n1,2\n"));
     expect(await refused({ kind: "population", filePath: file })).toMatchObject({ reason: "unreadable_xlsx" });
+  });
+
+  it("refuses a hand-made workbook with a broken UTF-8 sequence, naming file, row and column, and writes nothing", async () => {
+    // 熊 is E7 86 8A: its last byte lost, as exceljs's chunk-by-chunk decoding would have left it.
+    const broken = Buffer.concat([Buffer.from([0xe7, 0x86]), Buffer.from("浩")]);
+    const file = writeBytes(
+      "broken.xlsx",
+      workbookBytes({
+        sharedStrings: sharedStringsPart(["公民身份号码", "姓名", "险种", "参保状态", "张三", broken]),
+        sheets: [
+          `<row r="1"><c t="s"><v>0</v></c><c t="s"><v>1</v></c><c t="s"><v>2</v></c><c t="s"><v>3</v></c></row>` +
+            `<row r="2"><c t="inlineStr"><is><t>${validId(40)}</t></is></c><c t="s"><v>4</v></c><c><v>310</v></c><c><v>1</v></c></row>` +
+            `<row r="3"><c t="inlineStr"><is><t>${validId(41)}</t></is></c><c t="s"><v>5</v></c><c><v>310</v></c><c><v>1</v></c></row>`,
+        ],
+      }),
+    );
+    const refusal = await refused({ kind: "enrolment", filePath: file, fileName: "参保名单.xlsx" });
+    expect(refusal).toMatchObject({ file: "参保名单.xlsx", line: 3, column: "姓名", reason: "broken_text" });
+    expect(new ImportError(refusal).message).toMatch(/^参保名单\.xlsx 第 3 行“姓名”列：.*乱码/);
   });
 });
 
