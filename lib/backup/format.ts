@@ -62,7 +62,8 @@ export class ArchiveWriter {
   private readonly done: Promise<void>;
 
   constructor(path: string) {
-    this.file = fs.createWriteStream(path, { flags: "wx" });
+    // Personal data: readable by the operator only.
+    this.file = fs.createWriteStream(path, { flags: "wx", mode: 0o600 });
     this.gzip.pipe(this.file);
     this.done = new Promise((resolve, reject) => {
       this.file.on("finish", resolve);

@@ -44,9 +44,10 @@ export async function createRoles(superuser: pg.ClientBase, passwords: { owner: 
 }
 
 /**
- * As a superuser, connected to the application's database: the owner owns the database and every
- * object of its public schema (a database made before the roles existed had them all owned by the
- * superuser), the bulk role may create the comparison's working schema and temporary functions.
+ * As a superuser, connected to the application's database: the owner owns the database and the
+ * objects of its public schema a superuser owned (a database made before the roles existed had them
+ * all owned by the superuser; what other roles made is left to them), the bulk role may create the
+ * comparison's working schema and temporary functions.
  */
 export async function prepareDatabase(superuser: pg.ClientBase): Promise<void> {
   const db = (await superuser.query<{ db: string }>("SELECT current_database() AS db")).rows[0].db;
@@ -59,22 +60,22 @@ export async function prepareDatabase(superuser: pg.ClientBase): Promise<void> {
     BEGIN
       FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
-                  AND c.relowner <> ${literal(OWNER_ROLE)}::regrole AND c.relowner <> ${literal(BULK_ROLE)}::regrole LOOP
+                  AND (SELECT rolsuper FROM pg_roles WHERE oid = c.relowner) LOOP
         EXECUTE format('ALTER %s %s OWNER TO ${OWNER_ROLE}', CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, r.name);
       END LOOP;
       FOR r IN SELECT c.oid::regclass AS name FROM pg_class c
                 WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S'
-                  AND c.relowner <> ${literal(OWNER_ROLE)}::regrole AND c.relowner <> ${literal(BULK_ROLE)}::regrole
+                  AND (SELECT rolsuper FROM pg_roles WHERE oid = c.relowner)
                   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) LOOP
         EXECUTE format('ALTER SEQUENCE %s OWNER TO ${OWNER_ROLE}', r.name);
       END LOOP;
       FOR r IN SELECT t.oid::regtype AS name FROM pg_type t
                 WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd')
-                  AND t.typowner <> ${literal(OWNER_ROLE)}::regrole LOOP
+                  AND (SELECT rolsuper FROM pg_roles WHERE oid = t.typowner) LOOP
         EXECUTE format('ALTER TYPE %s OWNER TO ${OWNER_ROLE}', r.name);
       END LOOP;
       FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p
-                WHERE p.pronamespace = 'public'::regnamespace AND p.proowner <> ${literal(OWNER_ROLE)}::regrole LOOP
+                WHERE p.pronamespace = 'public'::regnamespace AND (SELECT rolsuper FROM pg_roles WHERE oid = p.proowner) LOOP
         EXECUTE format('ALTER ROUTINE %s OWNER TO ${OWNER_ROLE}', r.name);
       END LOOP;
     END $$`);
@@ -118,6 +119,31 @@ export async function grantApplicationRoles(owner: pg.ClientBase): Promise<boole
     throw e;
   }
   return true;
+}
+
+/**
+ * Before the owner runs migrations: refuses when the public schema holds functions, procedures or
+ * operators that another role made (the bulk role may create objects there, for its partitions). A
+ * migration calling a function by name could otherwise resolve to such a look-alike and run it with
+ * the owner's rights (CVE-2018-1058's pattern): the owner could be made to disable the audit trigger.
+ */
+export async function refuseForeignRoutines(owner: pg.ClientBase): Promise<void> {
+  const { rows } = await owner.query<{ name: string; who: string }>(
+    `WITH o AS (SELECT relowner FROM pg_class WHERE oid = to_regclass('public._prisma_migrations'))
+     SELECT p.oid::regprocedure::text AS name, pg_get_userbyid(p.proowner) AS who FROM pg_proc p, o
+      WHERE p.pronamespace = 'public'::regnamespace AND p.proowner <> o.relowner
+     UNION ALL
+     SELECT x.oid::regoperator::text, pg_get_userbyid(x.oprowner) FROM pg_operator x, o
+      WHERE x.oprnamespace = 'public'::regnamespace AND x.oprowner <> o.relowner
+     ORDER BY 1`,
+  );
+  if (rows.length) {
+    throw new Error(
+      `迁移已拒绝：public 模式中有不属于迁移角色的函数或运算符（${rows.map((r) => `${r.name} 属于 ${r.who}`).join("；")}），迁移可能以所有者权限执行它们。请先核查并删除。
+` +
+        `Migration refused: the public schema holds functions or operators the migration role does not own (${rows.map((r) => `${r.name} of ${r.who}`).join("; ")}); a migration could run them with the owner's rights. Check and drop them first.`,
+    );
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCity } from "@/lib/comparison/generate";
 import { runComparison } from "@/lib/comparison/run";
+import { migrate } from "@/lib/db/migrate";
 import { BULK_ROLE, OWNER_ROLE } from "@/lib/db/roles";
 import { env } from "@/lib/env";
 import { importFile } from "@/lib/import/import-file";
@@ -108,6 +109,16 @@ describe("the application's database role", () => {
       expect((await app.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'test.insert'`)).rows[0].n).toBe(1);
     });
   }
+
+  it("cannot plant a function for the owner's migrations to run: migrating is refused until it is gone", async () => {
+    // The bulk role may create in the public schema (its partitions); a look-alike function there
+    // could be called by a migration with the owner's rights.
+    await app.query(`CREATE FUNCTION public.lower(varchar) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$`);
+    const ownerUrl = env().MIGRATION_DATABASE_URL!;
+    await expect(migrate(ownerUrl)).rejects.toThrow(/迁移已拒绝.*lower\(character varying\)/);
+    await app.query(`DROP FUNCTION public.lower(varchar)`);
+    expect(await migrate(ownerUrl)).toEqual([]);
+  });
 
   it("imports files and runs a comparison, and still owns nothing afterwards", async () => {
     const gen = await generateCity({ persons: 300, outDir: dir, seed: 11, asOf: AS_OF, expected: false });
