@@ -4,6 +4,8 @@ import { z } from "zod";
 // (which runs without a database) never needs them.
 const ZEnv = z.object({
   DATABASE_URL: z.string().url().optional(),
+  /** The owner role's connection that runs the migrations (beside DATABASE_URL, the application's role). */
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
   TEST_DATABASE_URL: z.string().url().optional(),
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.string().url().optional(),

@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { buildIfNeeded } from "@/lib/cli/build";
-import { type EmbeddedDatabase, freePort, startEmbedded } from "@/lib/db/embedded";
+import { freePort, startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import { APP_ROLE, createRoles, OWNER_ROLE, prepareDatabase, withCredentials } from "@/lib/db/roles";
 import { seedDemo } from "@/prisma/seed/demo";
 
 // `npm test`: every test against a real PostgreSQL — unit and integration (vitest), then end-to-end
@@ -37,20 +38,64 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
   });
 }
 
-async function createDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
+interface TestDatabase {
+  /** The superuser's (or the given user's) connection. */
+  adminUrl: string;
+  /** The owner role's connection: migrations. */
+  ownerUrl: string;
+  /** The application role's connection: what the tests and the portal use, as in production. */
+  appUrl: string;
+}
+
+/**
+ * On a server where we are superuser (the embedded one, or a TEST_DATABASE_URL such as CI's
+ * PostgreSQL 15), the owner and application roles of lib/db/roles.ts, with passwords of this run.
+ * Elsewhere the tests run as the given user alone (null).
+ */
+async function setUpRoles(serverUrl: string): Promise<{ owner: string; app: string } | null> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const su = await client.query<{ rolsuper: boolean }>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+    if (!su.rows[0]?.rolsuper) return null;
+    const passwords = { owner: crypto.randomBytes(18).toString("base64url"), app: crypto.randomBytes(18).toString("base64url") };
+    await createRoles(client, passwords);
+    return passwords;
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(serverUrl: string, name: string, roles: { owner: string; app: string } | null): Promise<TestDatabase> {
   const admin = new URL(serverUrl);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  await client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`);
+  await client.query(`CREATE DATABASE "${name}"`);
   await client.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  return url.toString();
+  const adminUrl = url.toString();
+  if (!roles) return { adminUrl, ownerUrl: adminUrl, appUrl: adminUrl };
+  const onDb = new pg.Client({ connectionString: adminUrl });
+  await onDb.connect();
+  try {
+    await prepareDatabase(onDb);
+  } finally {
+    await onDb.end();
+  }
+  return { adminUrl, ownerUrl: withCredentials(adminUrl, OWNER_ROLE, roles.owner), appUrl: withCredentials(adminUrl, APP_ROLE, roles.app) };
 }
 
 /** The tests that run again on TEST_EXTRA_DATABASE_URL. */
-const EXTRA_SERVER_TESTS = ["tests/integration/comparison", "tests/integration/import", "tests/integration/partitions.test.ts", "tests/integration/server-version.test.ts"];
+const EXTRA_SERVER_TESTS = [
+  "tests/integration/comparison",
+  "tests/integration/import",
+  "tests/integration/partitions.test.ts",
+  "tests/integration/server-version.test.ts",
+  "tests/integration/db-roles.test.ts",
+  "tests/integration/backup.test.ts",
+];
 
 async function serverVersion(serverUrl: string): Promise<string> {
   const admin = new URL(serverUrl);
@@ -64,14 +109,21 @@ async function serverVersion(serverUrl: string): Promise<string> {
   }
 }
 
-/** Vitest on a fresh migrated template database of `serverUrl`; adds its counts to the tally. */
-async function runVitest(serverUrl: string, template: string, args: string[], tally: Tally, outDir: string): Promise<void> {
-  const templateUrl = await createDatabase(serverUrl, template);
-  await migrate(templateUrl);
+/**
+ * Vitest on a fresh migrated template database of `serverUrl`; adds its counts to the tally. With
+ * `roles` (the server's owner and application roles), the template is migrated as the owner and the
+ * tests connect as the application role, as production does (tests/helpers/db.ts).
+ */
+async function runVitest(serverUrl: string, roles: { owner: string; app: string } | null, template: string, args: string[], tally: Tally, outDir: string): Promise<void> {
+  const db = await createDatabase(serverUrl, template, roles);
+  await migrate(db.ownerUrl);
   const report = path.join(outDir, `vitest-${template}.json`);
   await run(process.execPath, [path.join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "tests/vitest.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args], {
-    TEST_TEMPLATE_URL: templateUrl,
-    DATABASE_URL: templateUrl,
+    // tests/helpers/db.ts copies the template as the superuser, then connects as the roles.
+    TEST_TEMPLATE_URL: db.adminUrl,
+    ...(roles ? { TEST_OWNER_URL: db.ownerUrl, TEST_APP_URL: db.appUrl } : {}),
+    DATABASE_URL: db.appUrl,
+    MIGRATION_DATABASE_URL: db.ownerUrl,
   });
   if (fs.existsSync(report)) {
     const r = JSON.parse(fs.readFileSync(report, "utf8"));
@@ -97,10 +149,14 @@ export async function findChromium(): Promise<string | null> {
 
 async function main() {
   const tally: Tally = { passed: 0, failed: 0, skipped: 0 };
-  let server: EmbeddedDatabase;
+  let server: { url: string; stop: () => Promise<void> };
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (serverUrl) server = { url: serverUrl, stop: async () => {} };
-  else server = await startEmbedded({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "enrolment-test-pg-")), database: "postgres", persistent: false });
+  else {
+    const embedded = await startEmbedded({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "enrolment-test-pg-")), database: "postgres", persistent: false });
+    server = { url: embedded.superuserUrl, stop: embedded.stop };
+  }
+  const roles = await setUpRoles(server.url);
   const suffix = crypto.randomBytes(4).toString("hex");
   const extraServerUrl = process.env.TEST_EXTRA_DATABASE_URL;
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "enrolment-test-out-"));
@@ -121,14 +177,14 @@ async function main() {
       // Files named after `--` narrow the run; otherwise the chosen folders run whole.
       const named = extraArgs.some((a) => !a.startsWith("-"));
       const filters = named ? [] : [...(only.has("unit") ? ["tests/unit"] : []), ...(only.has("integration") ? ["tests/integration"] : [])];
-      await runVitest(server.url, `tmpl_${suffix}`, [...filters, ...extraArgs], tally, outDir);
+      await runVitest(server.url, roles, `tmpl_${suffix}`, [...filters, ...extraArgs], tally, outDir);
     }
     // A second server (CI: Debian's PostgreSQL 15, the oldest supported) runs the tests of the SQL
     // that depends most on the server: the comparison, the import and the partitions.
     if (extraServerUrl && only.has("integration")) {
       const version = await serverVersion(extraServerUrl);
       console.log(`\n── integration tests on the second server (${version}) ──`);
-      await runVitest(extraServerUrl, `tmpl2_${suffix}`, [...EXTRA_SERVER_TESTS, ...extraArgs.filter((a) => a.startsWith("-"))], tally, outDir);
+      await runVitest(extraServerUrl, await setUpRoles(extraServerUrl), `tmpl2_${suffix}`, [...EXTRA_SERVER_TESTS, ...extraArgs.filter((a) => a.startsWith("-"))], tally, outDir);
     }
     if (only.has("e2e")) {
       const chromium = await findChromium();
@@ -136,8 +192,9 @@ async function main() {
         console.error("No Chromium found for the end-to-end tests. Install Debian's package (apt-get install -y chromium), or set CHROMIUM_PATH to a Chromium binary.");
         tally.failed += 1;
       } else {
-        const e2eUrl = await createDatabase(server.url, `e2e_${suffix}`);
-        await migrate(e2eUrl);
+        const e2e = await createDatabase(server.url, `e2e_${suffix}`, roles);
+        await migrate(e2e.ownerUrl);
+        const e2eUrl = e2e.appUrl;
         await seedDemo(e2eUrl);
         buildIfNeeded();
         const port = await freePort();

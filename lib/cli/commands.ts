@@ -12,6 +12,14 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  backup: {
+    help: "write a consistent snapshot of the whole database (one transaction, checksummed manifest): --out <file>",
+    run: async (flags, url) => (await import("@/lib/backup/cli")).backupCommand(flags, url),
+  },
+  restore: {
+    help: "restore a backup into a freshly migrated, empty database (archive verified first, one transaction): --file <file>",
+    run: async (flags, url) => (await import("@/lib/backup/cli")).restoreCommand(flags, url),
+  },
   compare: {
     help: "run a comparison: --as-of YYYY-MM-DD [--basis hukou|residence]; prints the run id and counts per category",
     run: async (flags) => compareCommand(flags),

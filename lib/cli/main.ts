@@ -31,7 +31,7 @@ async function main() {
   try {
     if (db) {
       setEnv("DATABASE_URL", db.url);
-      await migrate(db.url);
+      await migrate(db.migrationUrl);
     }
     await command.run(parseFlags(rest), db?.url ?? "");
   } finally {

@@ -18,7 +18,7 @@ import { countUsers, demoSeedWanted } from "./accounts";
 async function main() {
   const dev = process.argv.includes("--dev");
   const db = await appDatabase();
-  await migrate(db.url, (l) => console.log(`[migrate] ${l}`));
+  await migrate(db.migrationUrl, (l) => console.log(`[migrate] ${l}`));
   const accounts: DemoAccount[] = demoSeedWanted(env().DATABASE_URL, process.argv) ? await seedDemo(db.url) : [];
   if (!dev) buildIfNeeded();
   const port = env().PORT;

@@ -54,7 +54,7 @@ export async function benchCompare(flags: Record<string, string | true>): Promis
   const sampler = setInterval(() => (peakSample = Math.max(peakSample, process.memoryUsage().rss)), 200);
   const seconds = (t0: number) => (performance.now() - t0) / 1000;
   try {
-    await migrate(url);
+    await migrate(server?.migrationUrl ?? env().MIGRATION_DATABASE_URL ?? url);
     console.log(`generating ${persons} persons (seed ${seed}) in ${dataDir} …`);
     let t = performance.now();
     const gen = await generateCity({ persons, outDir: dataDir, seed, asOf, expected: false });

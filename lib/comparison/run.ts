@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { attachPartitionTable, createPartitionTable, type PartitionOf, partitionTable, RESULT_PARTITIONS } from "@/lib/db/partitions";
+import { actAsOwnerOf } from "@/lib/db/roles";
 import { env } from "@/lib/env";
 import { comparisonJobKey, JobProgressWriter } from "@/lib/jobs/progress";
 
@@ -213,6 +214,8 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     };
 
     await client.query("BEGIN");
+    // Its working schema and tables belong to the bulk role, as its result partition does.
+    await actAsOwnerOf(client, "comparison_result");
     for (const setting of RUN_SETTINGS) await client.query(setting);
     await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await client.query("CREATE SCHEMA cmp_work");

@@ -4,12 +4,13 @@ import path from "node:path";
 import { env } from "@/lib/env";
 import { type EmbeddedDatabase, startEmbedded } from "./embedded";
 
-// Where the database comes from: DATABASE_URL when set, else the embedded server with its data
-// under DATA_DIR (kept between runs).
+// Where the database comes from: DATABASE_URL (the application's role) and MIGRATION_DATABASE_URL
+// (the owner role, for the migrations) when set, else the embedded server with its data under
+// DATA_DIR (kept between runs), which has both roles.
 
 export async function appDatabase(): Promise<EmbeddedDatabase> {
   const url = env().DATABASE_URL;
-  if (url) return { url, stop: async () => {} };
+  if (url) return { url, migrationUrl: env().MIGRATION_DATABASE_URL ?? url, stop: async () => {} };
   return startEmbedded({ dir: path.join(env().DATA_DIR, "pg"), database: "enrolment", persistent: true });
 }
 

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { grantApplicationRoles, refuseForeignRoutines } from "./roles";
 import { assertSupportedServer } from "./server-version";
 
 // Applies prisma/migrations/<timestamp>_<name>/migration.sql in order and records each in
@@ -54,6 +55,7 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     // One migrator at a time (two `npm start` on one database must not race).
     await client.query("SELECT pg_advisory_lock(727274)");
     await client.query(CREATE_TABLE);
+    await refuseForeignRoutines(client);
     const done = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
     );
@@ -82,6 +84,8 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
       applied.push(m.name);
       log(`applied ${m.name}`);
     }
+    // The application's role gets its rights on what the migrations made (lib/db/roles.ts).
+    await grantApplicationRoles(client);
   } finally {
     await client.query("SELECT pg_advisory_unlock(727274)").catch(() => {});
     await client.end();

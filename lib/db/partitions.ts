@@ -1,4 +1,5 @@
 import pg from "pg";
+import { actAsOwnerOf } from "./roles";
 
 // Tables partitioned by a load: an import batch's records (`<kind>_record_<batch id>`, migration
 // record_partitions) and a comparison run's result rows (`comparison_result_<run id>`, migration
@@ -34,6 +35,8 @@ export function partitionTable(p: PartitionOf, value: number): string {
  * so each goes to the index's right edge, cheaper than building it over the loaded rows afterwards.
  */
 export async function createPartitionTable(client: pg.ClientBase, p: PartitionOf, value: number): Promise<void> {
+  // The partition belongs to the parent's owner (the bulk role), never to the login role.
+  await actAsOwnerOf(client, p.parent);
   await client.query(
     `CREATE TABLE ${partitionTable(p, value)} (LIKE ${quoteIdent(p.parent)} INCLUDING DEFAULTS, CHECK (${quoteIdent(p.column)} = ${value}), PRIMARY KEY (${p.primaryKey.map(quoteIdent).join(", ")}))`,
   );

@@ -3,13 +3,16 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parsePrismaSchema, schemaDifferences } from "@/lib/db/schema-check";
+import { env } from "@/lib/env";
 import { freshDatabase } from "../helpers/db";
 
 const schemaText = fs.readFileSync(path.resolve(import.meta.dirname, "../../prisma/schema.prisma"), "utf8");
 let client: pg.Client;
 
 beforeAll(async () => {
-  client = new pg.Client({ connectionString: await freshDatabase() });
+  // As the owner role: the tests below alter a table to see the difference reported.
+  await freshDatabase();
+  client = new pg.Client({ connectionString: env().MIGRATION_DATABASE_URL ?? env().DATABASE_URL });
   await client.connect();
 });
 afterAll(async () => client.end());

@@ -19,6 +19,13 @@ export async function db(): Promise<pg.Client> {
   return c;
 }
 
+/** A connection as the owner role (MIGRATION_DATABASE_URL), for what only the owner may do (triggers). */
+export async function ownerDb(): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: env().MIGRATION_DATABASE_URL ?? env().DATABASE_URL });
+  await c.connect();
+  return c;
+}
+
 /** A tiny region tree: the city, two districts, two streets, three communities. */
 export async function seedRegions(c: pg.Client): Promise<void> {
   await c.query(`INSERT INTO region (code, name, level, parent_code) VALUES

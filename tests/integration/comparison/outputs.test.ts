@@ -7,7 +7,7 @@ import { exportResults } from "@/lib/comparison/export";
 import { attachPartitionTable, createPartitionTable, RESULT_PARTITIONS } from "@/lib/db/partitions";
 import { runComparison } from "@/lib/comparison/run";
 import { freshDatabase } from "../../helpers/db";
-import { COMMUNITY_A, COMMUNITY_B, COMMUNITY_C, db, department, enrolment, newId, population, resident, retireAll, seedRegions } from "./fixture";
+import { COMMUNITY_A, COMMUNITY_B, COMMUNITY_C, db, department, enrolment, newId, ownerDb, population, resident, retireAll, seedRegions } from "./fixture";
 
 // comparison-rules.md §6: what a run produces besides the result rows (export, counts, diff, survey
 // tasks, the registry), and that a failed or cancelled run leaves the previous results intact.
@@ -274,13 +274,19 @@ describe("a failed or cancelled run", () => {
 
   /** Runs `check` while every INSERT (or COPY) into `table` fails with `message`. */
   async function failingInserts(table: string, message: string, check: () => Promise<unknown>): Promise<void> {
-    await c.query(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`);
-    await c.query(`CREATE TRIGGER boom BEFORE INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION boom()`);
+    // Only the tables' owner may add a trigger (the application's role may not).
+    const owner = await ownerDb();
     try {
-      await check();
+      await owner.query(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`);
+      await owner.query(`CREATE TRIGGER boom BEFORE INSERT ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION boom()`);
+      try {
+        await check();
+      } finally {
+        await owner.query(`DROP TRIGGER boom ON ${table}`);
+        await owner.query(`DROP FUNCTION boom()`);
+      }
     } finally {
-      await c.query(`DROP TRIGGER boom ON ${table}`);
-      await c.query(`DROP FUNCTION boom()`);
+      await owner.end();
     }
   }
 
