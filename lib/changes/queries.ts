@@ -21,7 +21,9 @@ export interface ChangeListRow {
   version: number;
   requestedBy: string | null;
   createdAt: Date;
-  /** The actor may decide on it now (holds the permission of its next step, in scope). */
+  /** The actor requested it (four eyes: someone else decides). */
+  ownRequest: boolean;
+  /** The actor may decide on it now (holds the permission of its next step, in scope, not their own). */
   decidable: boolean;
 }
 
@@ -64,7 +66,9 @@ export async function listChangeRequests(actor: Actor): Promise<{ pending: Chang
       version: r.version,
       requestedBy: r.requestedById ? (userOf.get(r.requestedById) ?? null) : null,
       createdAt: r.createdAt,
-      decidable: permission !== null && can(actor, permission, r.regionCode),
+      // Four eyes: one's own request is shown, marked, and not decidable by oneself.
+      ownRequest: r.requestedById === actor.id,
+      decidable: permission !== null && can(actor, permission, r.regionCode) && r.requestedById !== actor.id,
     };
   };
   return { pending: pending.filter((r) => deciderPermission(r.state, r.sensitive) && can(actor, deciderPermission(r.state, r.sensitive)!, r.regionCode)).map(row), recent: recent.map(row) };

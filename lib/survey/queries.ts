@@ -1,6 +1,7 @@
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
 import { type Actor, can, NotFoundError, regionWhere, requireInScope, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
+import { FILLING_EVENTS } from "@/lib/review/transition";
 import type { TTaskState } from "@/lib/review/workflow";
 
 // Read side of the survey: progress counts, task lists, one task with everything the form needs.
@@ -47,6 +48,8 @@ export interface TaskListItem {
   teamName: string | null;
   newlyFound: boolean;
   version: number;
+  /** In a review queue: the actor filled this form, so someone else must review it (four eyes). */
+  filledByMe?: boolean;
 }
 
 /** Tasks in the actor's scope, ordered for walking: by community, then address. */
@@ -124,9 +127,20 @@ export async function myTeams(actor: Actor) {
   return prisma().surveyTeam.findMany({ where: { communityCode: regionWhere(actor, "survey:fill"), ...(actor.role === "COMMUNITY_SURVEYOR" ? { memberIds: { has: actor.id } } : {}) }, orderBy: { id: "asc" } });
 }
 
-/** What awaits this actor's review: submitted forms (street) or street-approved ones (district). */
+/**
+ * What awaits this actor's review: submitted forms (street) or street-approved ones (district).
+ * Forms the actor filled are marked (four eyes: lib/review/transition.ts refuses their approval).
+ */
 export async function reviewQueue(actor: Actor): Promise<TaskListItem[]> {
-  if (can(actor, "review:initial")) return listTasks(actor, { permission: "review:initial", states: ["SUBMITTED"] });
-  if (can(actor, "review:final")) return listTasks(actor, { permission: "review:final", states: ["STREET_APPROVED"] });
-  return [];
+  const tasks = can(actor, "review:initial")
+    ? await listTasks(actor, { permission: "review:initial", states: ["SUBMITTED"] })
+    : can(actor, "review:final")
+      ? await listTasks(actor, { permission: "review:final", states: ["STREET_APPROVED"] })
+      : [];
+  if (tasks.length === 0) return tasks;
+  const own = await prisma().$queryRaw<{ id: number }[]>`
+    SELECT DISTINCT task_id AS id FROM task_event WHERE task_id = ANY(${tasks.map((t) => t.id)}::int[]) AND actor_id = ${actor.id} AND event = ANY(${[...FILLING_EVENTS]}::text[])
+    UNION SELECT task_id FROM survey_form WHERE task_id = ANY(${tasks.map((t) => t.id)}::int[]) AND updated_by_id = ${actor.id}`;
+  const mine = new Set(own.map((r) => r.id));
+  return tasks.map((t) => ({ ...t, filledByMe: mine.has(t.id) }));
 }

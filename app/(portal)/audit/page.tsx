@@ -4,12 +4,13 @@ import { listAudit } from "@/lib/audit/queries";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { roleHas } from "@/lib/policy";
+import { parsePage } from "@/lib/http/params";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const user = await requireUser();
   const t = await getT();
   if (!roleHas(user.role, "audit:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
-  const page = Math.max(0, Number((await searchParams).page ?? 0) || 0);
+  const page = parsePage((await searchParams).page);
   const rows = await listAudit(user, page);
   return (
     <div className="space-y-4">

@@ -9,6 +9,7 @@ import { CATEGORIES, FLAGS, SCHEMES } from "@/lib/comparison/run";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { type Actor, NotFoundError, roleHas } from "@/lib/policy";
+import { parseId, parsePage } from "@/lib/http/params";
 
 // One comparison run: counts by category for the actor's region (or a region drilled into) and its
 // sub-regions, the diff against the previous run, and the persons behind every number.
@@ -26,10 +27,10 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
   const user = await requireUser();
   const t = await getT();
   if (!roleHas(user.role, "comparison:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
-  const id = Number((await params).id);
+  const id = parseId((await params).id) ?? 0;
   const sp = await searchParams;
   const filter = cleanFilter(sp);
-  const page = Math.max(0, Number(sp.page ?? 0) || 0);
+  const page = parsePage(sp.page);
   const loaded = await load(user, id, filter, page);
   if (!loaded) return <MessagePage title={t("error.notFound")} back={t("error.back")} />;
   {
@@ -218,7 +219,7 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
 /** The run and, when it is done, its numbers and list page; null when not found or out of scope. */
 async function load(user: Actor, id: number, filter: ResultFilter, page: number) {
   try {
-    if (!Number.isInteger(id)) throw new NotFoundError("comparison run");
+    if (id <= 0) throw new NotFoundError("comparison run");
     const run = await getRun(user, id);
     if (run.status !== "DONE") return { run, data: null };
     const { region, children } = await regionCounts(user, id, filter.region);

@@ -7,6 +7,7 @@ import { getBatch, listInvalidRows } from "@/lib/import/queries";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { can } from "@/lib/policy";
+import { parseId } from "@/lib/http/params";
 
 const SHOWN = 200;
 
@@ -14,8 +15,8 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
   const user = await requireUser();
   const t = await getT();
   if (!can(user, "import:run")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
-  const id = Number((await params).id);
-  const batch = Number.isInteger(id) && id > 0 ? await getBatch(user, id) : null;
+  const id = parseId((await params).id);
+  const batch = id !== null ? await getBatch(user, id) : null;
   if (!batch) notFound();
   const invalid = await listInvalidRows(user, batch.id, batch.kind, SHOWN);
   const facts: [string, string][] = [

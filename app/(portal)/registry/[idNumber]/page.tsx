@@ -141,7 +141,9 @@ export default async function PersonPage({ params }: { params: Promise<{ idNumbe
             t={t}
             rows={changes.map((c) => {
               const permission = deciderPermission(c.state, c.sensitive);
-              return { ...c, changes: c.changes as TChanges, decidable: permission !== null && can(user, permission, c.regionCode) };
+              // Four eyes: one's own request is marked and not decidable by oneself.
+              const ownRequest = c.requestedById === user.id;
+              return { ...c, changes: c.changes as TChanges, ownRequest, decidable: permission !== null && can(user, permission, c.regionCode) && !ownRequest };
             })}
           />
           {canRequest && (

@@ -13,6 +13,7 @@ import { closeUnreachableAction, recordVisitAction } from "@/lib/survey/actions"
 import { cityRegions } from "@/lib/regions/queries";
 import { getTaskDetail } from "@/lib/survey/queries";
 import { FAILED_OUTCOMES } from "@/lib/survey/schema";
+import { parseId } from "@/lib/http/params";
 
 const input = "rounded border border-slate-300 px-3 py-2";
 
@@ -20,7 +21,7 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
   const { taskId } = await params;
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
-  const loaded = await guarded(getTaskDetail(user, Number(taskId) || 0, "survey:fill"));
+  const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "survey:fill"));
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const detail = loaded.value;
   const tree = await cityRegions(user);

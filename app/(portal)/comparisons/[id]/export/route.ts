@@ -6,6 +6,7 @@ import { cleanFilter, getRun, iterateResults } from "@/lib/comparison/queries";
 import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { can, NotFoundError } from "@/lib/policy";
+import { parseId } from "@/lib/http/params";
 
 // GET /comparisons/:id/export?format=csv|xlsx&category=…&flag=…&scheme=…&region=…&change=…: the person
 // list behind a number, in the actor's scope, IDs and phones masked as on the page. Streamed (CSV
@@ -17,12 +18,12 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await currentUser();
   if (!user || !can(user, "export:run") || !can(user, "comparison:view")) return new Response("forbidden", { status: 403 });
-  const id = Number((await params).id);
+  const id = parseId((await params).id);
   const url = new URL(request.url);
   const format = url.searchParams.get("format") === "xlsx" ? "xlsx" : "csv";
   const filter = cleanFilter(Object.fromEntries(url.searchParams));
   try {
-    if (!Number.isInteger(id)) throw new NotFoundError("comparison run");
+    if (id === null) throw new NotFoundError("comparison run");
     await getRun(user, id);
   } catch (e) {
     if (e instanceof NotFoundError) return new Response("not found", { status: 404 });

@@ -5,6 +5,7 @@ import { currentUser } from "@/lib/auth/session";
 import { pool } from "@/lib/db/client";
 import { getBatch, RECORD_TABLE } from "@/lib/import/queries";
 import { can } from "@/lib/policy";
+import { parseId } from "@/lib/http/params";
 
 // GET /api/imports/:id/invalid: the batch's invalid rows as CSV (UTF-8 with BOM, so that Excel opens
 // it), streamed from COPY. The raw ID is included unmasked — the file exists to correct the source
@@ -18,8 +19,8 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await currentUser();
   if (!user || !can(user, "import:run")) return new Response("forbidden", { status: 403 });
-  const id = Number((await params).id);
-  const batch = Number.isInteger(id) && id > 0 ? await getBatch(user, id) : null;
+  const id = parseId((await params).id);
+  const batch = id !== null ? await getBatch(user, id) : null;
   const table = batch ? RECORD_TABLE[batch.kind] : null;
   if (!batch) return new Response("not found", { status: 404 });
   await writeAudit(user, { action: "import.export-invalid", entity: "import_batch", entityId: String(id), detail: { kind: batch.kind, rows: batch.rowsInvalid } });
