@@ -2,6 +2,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
+import { logError } from "@/lib/log";
 import { type Actor, NotAllowedError, NotFoundError, requirePermission, type TPermission } from "@/lib/policy";
 import { currentUser } from "./session";
 
@@ -40,7 +41,7 @@ export async function runAction<T extends object = object>(body: () => Promise<(
     }
     if (e instanceof NotAllowedError) return { ok: false, message: t("error.forbidden") } as ActionResult & Partial<T>;
     if (e instanceof NotFoundError) return { ok: false, message: t("error.notFound") } as ActionResult & Partial<T>;
-    console.error(e);
+    logError("server action", e);
     return { ok: false, message: t("error.generic") } as ActionResult & Partial<T>;
   }
 }

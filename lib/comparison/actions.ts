@@ -6,6 +6,7 @@ import { requirePermission } from "@/lib/policy";
 import { clearProgress, setProgress } from "./progress";
 import { runComparison } from "./run";
 import { ZStartComparison } from "./schema";
+import { logError } from "@/lib/log";
 
 // 开始比对 (city staff only: "comparison:run"). The run goes on in the background of the server
 // process; the list and the run's page show its progress and, when it is done, its results. The run
@@ -29,7 +30,7 @@ export const startComparisonAction = authedAction("comparison:run", ZStartCompar
       .then((s) => clearProgress(s.runId))
       .catch((e) => {
         if (!known) reject(e);
-        else console.error("comparison run failed", e);
+        else logError("comparison run", e);
       });
   });
   const t = await getT();

@@ -2,11 +2,14 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { NextResponse } from "next/server";
 import { currentUser } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { safeDecode } from "@/lib/http/params";
+import { logError } from "@/lib/log";
 import { isImportKind } from "@/lib/import/formats";
 import { describeRefusal, ImportError } from "@/lib/import/import-error";
 import { importFile } from "@/lib/import/import-file";
@@ -17,9 +20,23 @@ import { can } from "@/lib/policy";
 // POST /api/imports?kind=…&job=…&replace=1 with the file as the raw request body (X-File-Name header):
 // streams the upload to a temporary file (never the whole file in memory), imports it as the signed-in
 // city staff member, and answers TImportResponse. GET /api/imports?job=… answers the job's progress
-// (bytes, rows) for the page's progress bar. The permission is checked here, not in any proxy.
+// (bytes, rows) for the page's progress bar. The permission is checked here, not in any proxy, and
+// before a byte of the body is read; the size limit (UPLOAD_MAX_MB) is enforced while streaming.
 
 export const runtime = "nodejs";
+
+class UploadTooLarge extends Error {}
+
+/** Passes bytes through until `max`, then fails the pipeline (which stops reading the upload). */
+function limitedTo(max: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > max ? new UploadTooLarge() : null, seen > max ? undefined : chunk);
+    },
+  });
+}
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
@@ -38,15 +55,20 @@ export async function POST(request: Request) {
   const params = new URL(request.url).searchParams;
   const kind = params.get("kind") ?? "";
   const job = params.get("job");
-  const fileName = decodeURIComponent(request.headers.get("x-file-name") ?? "").replace(/[\\/]/g, "_").slice(0, 200);
+  const fileName = (safeDecode(request.headers.get("x-file-name") ?? "") ?? "").replace(/[\\/]/g, "_").slice(0, 200);
   if (!isImportKind(kind) || !isJobId(job) || !fileName || !request.body) {
     return NextResponse.json({ ok: false, message: t("import.chooseFile") } satisfies TImportResponse, { status: 400 });
   }
-  const totalBytes = Number(request.headers.get("content-length") ?? 0);
+  // The size limit: a declared length past it is refused before a byte is read; an undeclared or
+  // understated one is cut off while streaming (LimitedStream), and the partial file removed.
+  const maxBytes = env().UPLOAD_MAX_MB * 1024 * 1024;
+  const tooLarge = () => NextResponse.json({ ok: false, message: t("import.tooLarge", { mb: env().UPLOAD_MAX_MB }) } satisfies TImportResponse, { status: 413 });
+  const totalBytes = Number(request.headers.get("content-length") ?? 0) || 0;
+  if (totalBytes > maxBytes) return tooLarge();
   const tmp = path.join(os.tmpdir(), `import-${crypto.randomUUID()}${path.extname(fileName).toLowerCase()}`);
   setJob(job, { userId: user.id, phase: "uploading", bytes: 0, totalBytes, rows: 0 });
   try {
-    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), fs.createWriteStream(tmp));
+    await pipeline(Readable.fromWeb(request.body as WebReadableStream<Uint8Array>), limitedTo(maxBytes), fs.createWriteStream(tmp));
     setJob(job, { userId: user.id, phase: "importing", bytes: 0, totalBytes: fs.statSync(tmp).size, rows: 0 });
     const result = await importFile({
       kind,
@@ -60,11 +82,15 @@ export async function POST(request: Request) {
     const message = t("import.done", { batchId: result.batchId, read: result.rowsRead, loaded: result.rowsLoaded, invalid: result.rowsInvalid });
     return NextResponse.json({ ok: true, ...result, message } satisfies TImportResponse);
   } catch (e) {
+    if (e instanceof UploadTooLarge) {
+      setJob(job, { userId: user.id, phase: "refused", bytes: 0, totalBytes, rows: 0 });
+      return tooLarge();
+    }
     if (e instanceof ImportError) {
       setJob(job, { userId: user.id, phase: "refused", bytes: 0, totalBytes, rows: 0 });
       return NextResponse.json({ ok: false, refusal: e.refusal, message: describeRefusal(e.refusal, t) } satisfies TImportResponse, { status: 422 });
     }
-    console.error(e);
+    logError("import upload", e);
     setJob(job, { userId: user.id, phase: "failed", bytes: 0, totalBytes, rows: 0 });
     return NextResponse.json({ ok: false, message: t("error.generic") } satisfies TImportResponse, { status: 500 });
   } finally {

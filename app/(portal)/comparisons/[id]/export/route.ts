@@ -62,6 +62,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   }
   return new Response(Readable.toWeb(out) as ReadableStream, {
     headers: {
+      "cache-control": "no-store",
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "content-disposition": `attachment; filename="${fileName}"`,
     },

@@ -51,6 +51,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   }
   const safeName = `batch-${id}-invalid.csv`;
   return new Response(Readable.toWeb(out) as ReadableStream, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${safeName}"` },
+    headers: { "content-type": "text/csv; charset=utf-8", "cache-control": "no-store", "content-disposition": `attachment; filename="${safeName}"` },
   });
 }
