@@ -29,7 +29,7 @@ export async function PortalShell({ user, children }: { user: SessionUser; child
               {user.regionName ? ` · ${user.regionName}` : ""}
             </span>
             <LanguageSwitch />
-            <SignOutButton label={t("auth.signOut")} />
+            <SignOutButton label={t("auth.signOut")} unsyncedWarning={t("auth.signOutUnsynced")} />
           </div>
         </div>
         <nav className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-4 pb-2 text-sm" aria-label="main">

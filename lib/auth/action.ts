@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { logError } from "@/lib/log";
-import { type Actor, NotAllowedError, NotFoundError, requirePermission, type TPermission } from "@/lib/policy";
+import { type Actor, NotAllowedError, NotFoundError, recordRefusal, requirePermission, type TPermission } from "@/lib/policy";
 import { currentUser } from "./session";
 
 // Every server action has one shape: authenticate → parse with the shared zod schema → authorize
@@ -39,8 +39,11 @@ export async function runAction<T extends object = object>(body: () => Promise<(
       }
       return { ok: false, message: t("survey.fixErrors"), fieldErrors } as ActionResult & Partial<T>;
     }
-    if (e instanceof NotAllowedError) return { ok: false, message: t("error.forbidden") } as ActionResult & Partial<T>;
-    if (e instanceof NotFoundError) return { ok: false, message: t("error.notFound") } as ActionResult & Partial<T>;
+    if (e instanceof NotAllowedError || e instanceof NotFoundError) {
+      // Refused requests are audited too (issue 11 §6): a replayed action on another region's record.
+      await recordRefusal(e, { via: "action" }).catch((err) => logError("audit refusal", err));
+      return { ok: false, message: t(e instanceof NotFoundError ? "error.notFound" : "error.forbidden") } as ActionResult & Partial<T>;
+    }
     logError("server action", e);
     return { ok: false, message: t("error.generic") } as ActionResult & Partial<T>;
   }

@@ -1,5 +1,7 @@
+import { auditRead } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
+import { personRef } from "@/lib/ids/person-ref";
 import { type Actor, can, NotAllowedError, regionWhere, roleHas } from "@/lib/policy";
 import type { TChanges } from "./schema";
 import { deciderPermission, type TChangeState } from "./workflow";
@@ -10,7 +12,8 @@ import { deciderPermission, type TChangeState } from "./workflow";
 export interface ChangeListRow {
   id: number;
   maskedId: string;
-  idNumber: string;
+  /** The person's opaque URL key: lists never carry the full ID number. */
+  ref: string;
   name: string | null;
   regionCode: string;
   changes: TChanges;
@@ -55,7 +58,7 @@ export async function listChangeRequests(actor: Actor): Promise<{ pending: Chang
     return {
       id: r.id,
       maskedId: maskIdNumber(r.idNumber),
-      idNumber: r.idNumber,
+      ref: personRef(r.idNumber),
       name: nameOf.get(r.idNumber) ?? null,
       regionCode: r.regionCode,
       changes: r.changes as TChanges,
@@ -71,5 +74,7 @@ export async function listChangeRequests(actor: Actor): Promise<{ pending: Chang
       decidable: permission !== null && can(actor, permission, r.regionCode) && r.requestedById !== actor.id,
     };
   };
-  return { pending: pending.filter((r) => deciderPermission(r.state, r.sensitive) && can(actor, deciderPermission(r.state, r.sensitive)!, r.regionCode)).map(row), recent: recent.map(row) };
+  const rows = { pending: pending.filter((r) => deciderPermission(r.state, r.sensitive) && can(actor, deciderPermission(r.state, r.sensitive)!, r.regionCode)).map(row), recent: recent.map(row) };
+  await auditRead(actor, "change.list", { entity: "change_request", filters: { states: pendingStates }, rows: rows.pending.length + rows.recent.length });
+  return rows;
 }

@@ -19,6 +19,7 @@ export const securityZh = {
   "export.unmasked": "导出完整身份号码和电话（须填写原因）",
   "export.reasonRequired": "导出完整身份号码须填写导出原因。",
   "registry.searchedFor": "查询号码",
+  "auth.signOutUnsynced": "本机有尚未上传的入户登记草稿，退出后将从本机清除。确定退出吗？",
 } as const;
 
 export const securityEn: Partial<Record<keyof typeof securityZh, string>> = {
@@ -35,4 +36,5 @@ export const securityEn: Partial<Record<keyof typeof securityZh, string>> = {
   "export.unmasked": "Export full ID numbers and phones (a reason is required)",
   "export.reasonRequired": "A full-ID export needs a reason.",
   "registry.searchedFor": "Searched for",
+  "auth.signOutUnsynced": "Drafts on this device have not reached the server and will be cleared. Sign out anyway?",
 };

@@ -1,3 +1,4 @@
+import { auditRead } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
 import { type Actor, can, NotFoundError, regionWhere, requireInScope, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
@@ -83,6 +84,8 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
       version: t.version,
     };
   });
+  // A list view of personal data (names, addresses): audited where it is read (issue 11 §6).
+  await auditRead(actor, "task.list", { entity: "survey_task", filters: { permission, regionCode: filter.regionCode, states: filter.states, limit: filter.limit }, rows: items.length });
   return items.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || (a.address ?? "").localeCompare(b.address ?? "", "zh-CN") || a.id - b.id);
 }
 

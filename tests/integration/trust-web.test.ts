@@ -4,10 +4,11 @@ import { listChangeRequests } from "@/lib/changes/queries";
 import { type TChangeRequest, ZChangeRequest } from "@/lib/changes/schema";
 import { prisma } from "@/lib/db/client";
 import { makeIdNumber } from "@/lib/ids/id-number";
-import type { Actor } from "@/lib/policy";
+import { type Actor, guarded } from "@/lib/policy";
+import { getPersonPage, searchPersons } from "@/lib/registry/queries";
 import { reviewTask } from "@/lib/review/mutations";
 import { addNewlyFoundPerson, createTeam, saveDraft, submitForm } from "@/lib/survey/mutations";
-import { reviewQueue } from "@/lib/survey/queries";
+import { listTasks, reviewQueue } from "@/lib/survey/queries";
 import { MAX_DRAFT_BYTES } from "@/lib/survey/schema";
 import { freshDatabase } from "../helpers/db";
 import { outcome, person, seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
@@ -161,5 +162,37 @@ describe("errors are not oracles", () => {
     const b = await outcome(requestChangeOf(users.qinglong, { personId: p.idNumber, idNumber: elsewhere.idNumber }));
     expect(a).toBe("change.err.idRefused");
     expect(b).toBe(a);
+  });
+});
+
+describe("list views, searches and refusals are audited where the data is read", () => {
+  async function lastAudit(actor: Actor, action: string) {
+    return prisma().auditLog.findFirst({ where: { userId: actor.id, action }, orderBy: { id: "desc" } });
+  }
+  it("a task list records its filters and row count", async () => {
+    const rows = await listTasks(users.qinglong, { states: ["ASSIGNED"] });
+    const row = await lastAudit(users.qinglong, "task.list");
+    expect(row?.detail).toMatchObject({ rows: rows.length, filters: { states: ["ASSIGNED"] } });
+  });
+  it("a registry search records what was searched and how many were found, even when nothing is", async () => {
+    const p = await person();
+    const elsewhere = await person("320404001001");
+    expect(await searchPersons(users.qinglong, p.idNumber)).toHaveLength(1);
+    expect((await lastAudit(users.qinglong, "registry.search"))?.detail).toEqual({ filters: { idNumber: p.idNumber }, rows: 1 });
+    expect(await searchPersons(users.qinglong, elsewhere.idNumber)).toHaveLength(0);
+    expect((await lastAudit(users.qinglong, "registry.search"))?.detail).toEqual({ filters: { idNumber: elsewhere.idNumber }, rows: 0 });
+  });
+  it("the change-request list records its row count", async () => {
+    const list = await listChangeRequests(users.qinglong2);
+    expect((await lastAudit(users.qinglong2, "change.list"))?.detail).toMatchObject({ rows: list.pending.length + list.recent.length });
+  });
+  it("a page's out-of-scope request is refused as not found and audited", async () => {
+    const elsewhere = await person("320404001001");
+    const before = await prisma().auditLog.count({ where: { action: "access.refused" } });
+    const result = await guarded(getPersonPage(users.qinglong, elsewhere.idNumber), { page: "person" });
+    expect(result).toEqual({ ok: false, refusal: "error.notFound" });
+    const after = await prisma().auditLog.findMany({ where: { action: "access.refused" }, orderBy: { id: "desc" }, take: 1 });
+    expect(await prisma().auditLog.count({ where: { action: "access.refused" } })).toBe(before + 1);
+    expect(after[0].detail).toMatchObject({ refusal: "not-found", page: "person" });
   });
 });

@@ -7,6 +7,7 @@ import { MessagePage } from "@/components/ui/message-page";
 import { writeAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { getLocale, getT } from "@/lib/i18n/server";
+import { personRef } from "@/lib/ids/person-ref";
 import { guarded } from "@/lib/policy";
 import { EDITABLE_STATES, MIN_FAILED_VISITS, type TTaskState } from "@/lib/review/workflow";
 import { closeUnreachableAction, recordVisitAction } from "@/lib/survey/actions";
@@ -53,7 +54,7 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
         </Link>
         {/* Wrong pre-filled data is corrected by a change request (变更登记), not by overwriting. */}
         {detail.person && (
-          <Link href={`/registry/${task.idNumber}`} className="text-blue-700 underline" data-testid="change-request-link">
+          <Link href={`/registry/${personRef(task.idNumber)}`} className="text-blue-700 underline" data-testid="change-request-link">
             {t("change.request")}
           </Link>
         )}
