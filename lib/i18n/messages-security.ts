@@ -14,6 +14,7 @@ export const securityZh = {
   "survey.err.draftInvalid": "草稿内容不符合登记表格式，未保存。",
   "survey.err.draftTooLarge": "草稿内容过长，未保存，请精简后再保存。",
   "import.tooLarge": "文件超过 {mb} MB 的上传上限，未导入。",
+  "import.refusal.too_long": "值“{value}”超过该列的长度上限",
   // Exports and searches.
   "export.reason": "导出原因",
   "export.unmasked": "导出完整身份号码和电话（须填写原因）",
@@ -32,6 +33,7 @@ export const securityEn: Partial<Record<keyof typeof securityZh, string>> = {
   "survey.err.draftInvalid": "The draft does not match the form and was not saved.",
   "survey.err.draftTooLarge": "The draft is too long and was not saved.",
   "import.tooLarge": "The file exceeds the {mb} MB upload limit and was not imported.",
+  "import.refusal.too_long": "“{value}” is longer than this column allows",
   "export.reason": "Reason for the export",
   "export.unmasked": "Export full ID numbers and phones (a reason is required)",
   "export.reasonRequired": "A full-ID export needs a reason.",

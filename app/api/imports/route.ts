@@ -2,12 +2,13 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { NextResponse } from "next/server";
 import { currentUser } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { limitedTo, UploadTooLarge } from "@/lib/http/limited-stream";
 import { safeDecode } from "@/lib/http/params";
 import { logError } from "@/lib/log";
 import { isImportKind } from "@/lib/import/formats";
@@ -24,20 +25,6 @@ import { can } from "@/lib/policy";
 // before a byte of the body is read; the size limit (UPLOAD_MAX_MB) is enforced while streaming.
 
 export const runtime = "nodejs";
-
-class UploadTooLarge extends Error {}
-
-/** Passes bytes through until `max`, then fails the pipeline (which stops reading the upload). */
-function limitedTo(max: number): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      done(seen > max ? new UploadTooLarge() : null, seen > max ? undefined : chunk);
-    },
-  });
-}
-export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   const user = await currentUser();
