@@ -63,3 +63,19 @@ test("no list page's HTML holds a full ID number, and each list view is audited 
     for (const row of lists) expect(typeof row.detail.rows).toBe("number");
   }
 });
+
+test("the auditor filters the log by user and action, reads details in Chinese, and exports it (audited)", async ({ page }) => {
+  await signIn(page, "auditor");
+  await page.goto("/audit?user=auditor&action=auth.sign-in");
+  const rows = page.getByTestId("audit-row");
+  await expect(rows.first()).toContainText("登录");
+  await expect(rows.first()).toContainText("登录名：auditor");
+  for (const text of await rows.allTextContents()) expect(text).toContain("auditor");
+  const csv = await page.request.get("/audit/export?format=csv&user=auditor");
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["cache-control"]).toContain("no-store");
+  expect(await csv.text()).toContain("查阅审计日志");
+  const [exported] = await query<{ detail: { filters: { user: string }; rows: number } }>(`SELECT detail FROM audit_log WHERE action = 'audit.export' ORDER BY id DESC LIMIT 1`);
+  expect(exported.detail.filters.user).toBe("auditor");
+  expect(exported.detail.rows).toBeGreaterThan(0);
+});
