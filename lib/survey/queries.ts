@@ -1,4 +1,4 @@
-import { auditRead } from "@/lib/audit/log";
+import { auditRead, writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
 import { type Actor, can, NotFoundError, regionWhere, requireInScope, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
@@ -89,8 +89,11 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
   return items.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || (a.address ?? "").localeCompare(b.address ?? "", "zh-CN") || a.id - b.id);
 }
 
-/** One task with the registry data, the form, visits and the transition trail. */
-export async function getTaskDetail(actor: Actor, taskId: number, permission: TPermission = "task:view") {
+/**
+ * One task with the registry data, the form, visits and the transition trail. It shows the person's
+ * full data, so every read is audited here (person.view, with the page it was read for).
+ */
+export async function getTaskDetail(actor: Actor, taskId: number, permission: TPermission = "task:view", via = "task") {
   const task = await prisma().surveyTask.findUnique({
     where: { id: taskId },
     include: { team: true, form: true, visits: { orderBy: { visitedAt: "asc" } }, events: { orderBy: { id: "asc" } } },
@@ -103,6 +106,7 @@ export async function getTaskDetail(actor: Actor, taskId: number, permission: TP
     prisma().user.findMany({ where: { id: { in: [...new Set([...task.events.map((e) => e.actorId), ...task.visits.map((v) => v.visitedById), ...(task.team?.memberIds ?? [])].filter((x): x is number => x !== null))] } }, select: { id: true, realName: true } }),
     currentEnrolment(task.idNumber),
   ]);
+  await writeAudit(actor, { action: "person.view", entity: "person", entityId: task.idNumber, regionCode: task.regionCode, detail: { via, taskId: task.id } });
   return { task, person, region, names: new Map(actors.map((a) => [a.id, a.realName])), enrolment };
 }
 

@@ -3,7 +3,6 @@ import { TaskSummary } from "@/components/survey/task-summary";
 import { TaskTrail } from "@/components/survey/task-trail";
 import { ActionForm } from "@/components/ui/action-form";
 import { MessagePage } from "@/components/ui/message-page";
-import { writeAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { getLocale, getT } from "@/lib/i18n/server";
 import { can, guarded } from "@/lib/policy";
@@ -19,12 +18,11 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ tas
   const { taskId } = await params;
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
-  const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "task:view"));
+  const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "task:view", "review"));
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const detail = loaded.value;
   const tree = await cityRegions(user);
   const { task } = detail;
-  await writeAudit(user, { action: "person.view", entity: "person", entityId: task.idNumber, regionCode: task.regionCode, detail: { via: "review", taskId: task.id } });
   const approve = findTransition(task.state as TTaskState, "approve");
   const mayDecide = approve !== undefined && can(user, approve.permission, task.regionCode);
   // Four eyes: whoever filled the form may return it but not approve it (refused again in lib/review).
