@@ -14,6 +14,8 @@ const ZEnv = z.object({
   CITY_CODE: z.string().regex(/^\d{4}$/).default("3204"),
   CHROMIUM_PATH: z.string().optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Largest file the portal's upload accepts, in MB (the upload is refused while streaming past it). */
+  UPLOAD_MAX_MB: z.coerce.number().int().positive().default(300),
   /** Folder for the embedded PostgreSQL data and generated secrets. */
   DATA_DIR: z.string().default(".data"),
 });

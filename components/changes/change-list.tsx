@@ -4,6 +4,7 @@ import { decideChangeAction } from "@/lib/changes/actions";
 import { CHANGE_FIELDS, type TChanges } from "@/lib/changes/schema";
 import type { TChangeState } from "@/lib/changes/workflow";
 import type { Translate } from "@/lib/i18n/messages";
+import { maskIdNumber } from "@/lib/ids/id-number";
 import { fieldLabel, valueLabel } from "@/lib/registry/labels";
 
 // A list of change requests (变更登记): current vs proposed value per field, the evidence, the state,
@@ -21,9 +22,16 @@ export interface ChangeCardData {
   requestedBy: string | null;
   createdAt: Date;
   decidable: boolean;
+  /** Requested by the viewer (four eyes: someone else decides). */
+  ownRequest?: boolean;
 }
 
-export function ChangeList({ t, rows, testId }: { t: Translate; rows: ChangeCardData[]; testId?: string }) {
+/** In lists, ID numbers (the old and the proposed one) are masked like every other list's. */
+function shown(t: Translate, field: (typeof CHANGE_FIELDS)[number], value: string | null, maskIds: boolean): string {
+  return field === "idNumber" && maskIds ? maskIdNumber(value ?? "") : valueLabel(t, field, value);
+}
+
+export function ChangeList({ t, rows, testId, maskIds = true }: { t: Translate; rows: ChangeCardData[]; testId?: string; maskIds?: boolean }) {
   if (rows.length === 0) return <p className="text-sm text-slate-500">{t("change.none")}</p>;
   const input = "rounded border border-slate-300 px-2 py-1 text-sm";
   return (
@@ -41,6 +49,11 @@ export function ChangeList({ t, rows, testId }: { t: Translate; rows: ChangeCard
               {t(`change.state.${r.state}`)}
             </span>
             <span className={`rounded px-2 py-0.5 text-xs ${r.sensitive ? "bg-amber-100 text-amber-800" : "bg-slate-100 text-slate-600"}`}>{r.sensitive ? t("change.sensitive") : t("change.basic")}</span>
+            {r.ownRequest && (
+              <span className="rounded bg-amber-50 px-2 py-0.5 text-xs text-amber-800" data-testid="own-request">
+                {t("change.ownRequest")}
+              </span>
+            )}
             <span className="text-slate-500">
               {t("change.requestedBy")} {r.requestedBy ?? "—"} · {r.createdAt.toLocaleString("zh-CN")}
             </span>
@@ -58,8 +71,8 @@ export function ChangeList({ t, rows, testId }: { t: Translate; rows: ChangeCard
                 {CHANGE_FIELDS.filter((f) => r.changes[f]).map((f) => (
                   <tr key={f} className="border-t border-slate-100">
                     <td className="py-1 pr-3">{fieldLabel(t, f)}</td>
-                    <td className="py-1 pr-3 text-slate-500">{valueLabel(t, f, r.changes[f]!.from) || "—"}</td>
-                    <td className="py-1 font-medium">{valueLabel(t, f, r.changes[f]!.to)}</td>
+                    <td className="py-1 pr-3 text-slate-500">{shown(t, f, r.changes[f]!.from, maskIds) || "—"}</td>
+                    <td className="py-1 font-medium">{shown(t, f, r.changes[f]!.to, maskIds)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -32,7 +32,7 @@ export async function PortalShell({ user, children }: { user: SessionUser; child
             <Link href="/account/password" className="rounded px-2 py-1 text-slate-600 hover:bg-slate-100" data-testid="change-password-link">
               {t("auth.changePassword")}
             </Link>
-            <SignOutButton label={t("auth.signOut")} />
+            <SignOutButton label={t("auth.signOut")} unsyncedWarning={t("auth.signOutUnsynced")} />
           </div>
         </div>
         <nav className="mx-auto flex max-w-6xl gap-1 overflow-x-auto px-4 pb-2 text-sm" aria-label="main">

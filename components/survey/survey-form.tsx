@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type TLocale, type TMessageKey, translator } from "@/lib/i18n/messages";
 import { saveDraftAction, submitFormAction } from "@/lib/survey/actions";
+import { draftKey } from "./draft-storage";
 import { type PickerRegion, RegionPicker } from "./region-picker";
 import { DECLARANT, ELSEWHERE, EMPLOYMENT, EMPLOYMENT_PLACE, fieldErrorKeys, MEDICAL, NOT_INSURED_REASONS, OCCUPATIONS, PENSION, ZSurveyForm } from "@/lib/survey/schema";
 
@@ -13,7 +14,7 @@ import { DECLARANT, ELSEWHERE, EMPLOYMENT, EMPLOYMENT_PLACE, fieldErrorKeys, MED
 
 type Values = Record<string, unknown>;
 
-const STORAGE = (taskId: number) => `survey-draft:${taskId}`;
+const STORAGE = draftKey;
 
 interface Stored {
   values: Values;

@@ -22,6 +22,11 @@ export async function TaskList({ tasks, hrefBase, regionNames }: { tasks: TaskLi
               )}
               <span className="ml-2 font-mono text-xs text-slate-500">{task.idMasked}</span>
               {task.newlyFound && <span className="ml-2 rounded bg-purple-50 px-1.5 text-xs text-purple-700">{t("survey.newPerson")}</span>}
+              {task.filledByMe && (
+                <span className="ml-2 rounded bg-amber-50 px-1.5 text-xs text-amber-800" data-testid="own-work">
+                  {t("review.ownWork")}
+                </span>
+              )}
             </div>
             <div className="text-sm text-slate-500">
               {regionNames?.get(task.regionCode) ?? task.regionCode} · {task.address ?? ""}

@@ -29,3 +29,27 @@ export async function writeAudit(actor: Pick<Actor, "id" | "login"> | null, entr
     },
   });
 }
+
+/**
+ * A read of personal data — a list view, a search, an export — recorded by the scoped query that
+ * returns it (style.md: "audit where the data is read, not where it is shown"), with the filters
+ * the user gave and the number of rows they got.
+ */
+export async function auditRead(actor: Pick<Actor, "id" | "login" | "regionCode">, action: string, read: { filters?: Record<string, unknown>; rows: number; entity?: string; entityId?: string; regionCode?: string | null; reason?: string }): Promise<void> {
+  await writeAudit(actor, {
+    action,
+    entity: read.entity,
+    entityId: read.entityId,
+    regionCode: read.regionCode ?? actor.regionCode,
+    reason: read.reason,
+    detail: { filters: read.filters ?? {}, rows: read.rows },
+  });
+}
+
+/**
+ * A request refused as out of scope ("not found") or not allowed: recorded so that probing for
+ * records of other regions shows in the log even though the prober learns nothing.
+ */
+export async function auditRefusal(actor: Pick<Actor, "id" | "login" | "regionCode"> | null, refusal: "not-found" | "forbidden", what: Record<string, unknown>): Promise<void> {
+  await writeAudit(actor, { action: "access.refused", regionCode: actor?.regionCode ?? null, detail: { refusal, ...what } });
+}

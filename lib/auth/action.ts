@@ -2,7 +2,8 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
-import { type Actor, NotAllowedError, NotFoundError, requirePermission, type TPermission } from "@/lib/policy";
+import { logError } from "@/lib/log";
+import { type Actor, NotAllowedError, NotFoundError, recordRefusal, requirePermission, type TPermission } from "@/lib/policy";
 import { DomainError } from "./errors";
 import { currentUser } from "./session";
 
@@ -33,9 +34,12 @@ export async function runAction<T extends object = object>(body: () => Promise<(
       }
       return { ok: false, message: t("survey.fixErrors"), fieldErrors } as ActionResult & Partial<T>;
     }
-    if (e instanceof NotAllowedError) return { ok: false, message: t("error.forbidden") } as ActionResult & Partial<T>;
-    if (e instanceof NotFoundError) return { ok: false, message: t("error.notFound") } as ActionResult & Partial<T>;
-    console.error(e);
+    if (e instanceof NotAllowedError || e instanceof NotFoundError) {
+      // Refused requests are audited too (issue 11 §6): a replayed action on another region's record.
+      await recordRefusal(e, { via: "action" }).catch((err) => logError("audit refusal", err));
+      return { ok: false, message: t(e instanceof NotFoundError ? "error.notFound" : "error.forbidden") } as ActionResult & Partial<T>;
+    }
+    logError("server action", e);
     return { ok: false, message: t("error.generic") } as ActionResult & Partial<T>;
   }
 }

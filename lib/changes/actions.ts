@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { authedAction } from "@/lib/auth/action";
 import { getT } from "@/lib/i18n/server";
+import { personRef } from "@/lib/ids/person-ref";
 import { decideChange, requestChange } from "./mutations";
 import { ZChangeDecision, ZChangeRequest } from "./schema";
 
@@ -11,7 +12,7 @@ import { ZChangeDecision, ZChangeRequest } from "./schema";
 
 export const requestChangeAction = authedAction("change:request", ZChangeRequest, async (actor, input) => {
   await requestChange(actor, input);
-  revalidatePath(`/registry/${input.personId}`);
+  revalidatePath(`/registry/${personRef(input.personId)}`);
   revalidatePath("/changes");
   const t = await getT();
   return { ok: true, message: t("change.submitted") };

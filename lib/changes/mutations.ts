@@ -23,7 +23,14 @@ export function currentValue(person: PersonRow, field: TChangeField): string | n
 
 async function refuseExistingId(tx: Tx, idNumber: string): Promise<void> {
   // A new ID number must identify nobody else in the registry: two records would merge otherwise.
-  if (await tx.person.findUnique({ where: { idNumber }, select: { idNumber: true } })) throw new DomainError("change.err.idExists", undefined, "idNumber");
+  // The refusal is neutral ("cannot change to this number") wherever that person is registered, so
+  // that a change request cannot be used to learn whether an ID exists outside the actor's scope.
+  if (await tx.person.findUnique({ where: { idNumber }, select: { idNumber: true } })) throw new DomainError("change.err.idRefused", undefined, "idNumber");
+}
+
+/** Whether `actor` requested this change (and so may not approve it). */
+export function isOwnRequest(actor: Actor, request: { requestedById: number | null }): boolean {
+  return request.requestedById === actor.id;
 }
 
 /** Files a change request for a person in the actor's scope. Returns the request's id. */
@@ -67,6 +74,8 @@ export async function decideChange(actor: Actor, input: TChangeDecision): Promis
     const transition = findChangeTransition(request.state, input.decision, request.sensitive);
     if (!transition) throw new DomainError("review.err.invalidTransition", { from: request.state, event: input.decision });
     requireInScope(actor, transition.permission, request.regionCode);
+    // Four eyes (四眼原则): the requester never approves their own request, at either level.
+    if (input.decision === "approve" && isOwnRequest(actor, request)) throw new DomainError("change.err.ownRequest");
     if (transition.needsComment && !input.comment) throw new DomainError("review.err.commentRequired", undefined, "comment");
     const updated = await tx.changeRequest.updateMany({
       where: { id: request.id, version: input.expectedVersion, state: request.state },
@@ -113,7 +122,7 @@ async function applyChange(tx: Tx, actor: Actor, request: { id: number; idNumber
     await tx.person.update({ where: { idNumber: person.idNumber }, data: { ...data, version: { increment: 1 } } });
   } catch (e) {
     // Two approvals re-keying two persons to the same new ID at once: the primary key lets one through.
-    if ((e as { code?: string }).code === "P2002") throw new DomainError("change.err.idExists", undefined, "idNumber");
+    if ((e as { code?: string }).code === "P2002") throw new DomainError("change.err.idRefused", undefined, "idNumber");
     throw e;
   }
   if (newId) {

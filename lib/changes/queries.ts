@@ -1,5 +1,7 @@
+import { auditRead } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
+import { personRef } from "@/lib/ids/person-ref";
 import { type Actor, can, NotAllowedError, regionWhere, roleHas } from "@/lib/policy";
 import type { TChanges } from "./schema";
 import { deciderPermission, type TChangeState } from "./workflow";
@@ -10,7 +12,8 @@ import { deciderPermission, type TChangeState } from "./workflow";
 export interface ChangeListRow {
   id: number;
   maskedId: string;
-  idNumber: string;
+  /** The person's opaque URL key: lists never carry the full ID number. */
+  ref: string;
   name: string | null;
   regionCode: string;
   changes: TChanges;
@@ -21,7 +24,9 @@ export interface ChangeListRow {
   version: number;
   requestedBy: string | null;
   createdAt: Date;
-  /** The actor may decide on it now (holds the permission of its next step, in scope). */
+  /** The actor requested it (four eyes: someone else decides). */
+  ownRequest: boolean;
+  /** The actor may decide on it now (holds the permission of its next step, in scope, not their own). */
   decidable: boolean;
 }
 
@@ -53,7 +58,7 @@ export async function listChangeRequests(actor: Actor): Promise<{ pending: Chang
     return {
       id: r.id,
       maskedId: maskIdNumber(r.idNumber),
-      idNumber: r.idNumber,
+      ref: personRef(r.idNumber),
       name: nameOf.get(r.idNumber) ?? null,
       regionCode: r.regionCode,
       changes: r.changes as TChanges,
@@ -64,8 +69,12 @@ export async function listChangeRequests(actor: Actor): Promise<{ pending: Chang
       version: r.version,
       requestedBy: r.requestedById ? (userOf.get(r.requestedById) ?? null) : null,
       createdAt: r.createdAt,
-      decidable: permission !== null && can(actor, permission, r.regionCode),
+      // Four eyes: one's own request is shown, marked, and not decidable by oneself.
+      ownRequest: r.requestedById === actor.id,
+      decidable: permission !== null && can(actor, permission, r.regionCode) && r.requestedById !== actor.id,
     };
   };
-  return { pending: pending.filter((r) => deciderPermission(r.state, r.sensitive) && can(actor, deciderPermission(r.state, r.sensitive)!, r.regionCode)).map(row), recent: recent.map(row) };
+  const rows = { pending: pending.filter((r) => deciderPermission(r.state, r.sensitive) && can(actor, deciderPermission(r.state, r.sensitive)!, r.regionCode)).map(row), recent: recent.map(row) };
+  await auditRead(actor, "change.list", { entity: "change_request", filters: { states: pendingStates }, rows: rows.pending.length + rows.recent.length });
+  return rows;
 }

@@ -5,6 +5,7 @@ import { getT } from "@/lib/i18n/server";
 import { requirePermission } from "@/lib/policy";
 import { runComparison } from "./run";
 import { ZStartComparison } from "./schema";
+import { logError } from "@/lib/log";
 
 // 开始比对 (city staff only: "comparison:run"). The run goes on in the background of the server
 // process; the list and the run's page show its progress (job_progress, lib/jobs/progress.ts) and, when it is done, its results. The run
@@ -26,7 +27,7 @@ export const startComparisonAction = authedAction("comparison:run", ZStartCompar
     })
       .catch((e) => {
         if (!known) reject(e);
-        else console.error("comparison run failed", e);
+        else logError("comparison run", e);
       });
   });
   const t = await getT();

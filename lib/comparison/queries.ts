@@ -1,3 +1,4 @@
+import { auditRead } from "@/lib/audit/log";
 import { pool } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { comparisonProgress, type JobState, settleInterruptedRuns } from "@/lib/jobs/progress";
@@ -157,8 +158,17 @@ export interface ResultListRow {
   phone: string;
 }
 
-/** One page of the persons behind a number, IDs and phones masked. */
+/**
+ * One page of the persons behind a number, IDs and phones masked. A list view of personal data:
+ * audited here with its filters, page and row count (issue 11 §6).
+ */
 export async function listResults(actor: Actor, runId: number, f: ResultFilter, page: number, pageSize = 50): Promise<{ rows: ResultListRow[]; total: number }> {
+  const result = await resultPage(actor, runId, f, page, pageSize, false);
+  await auditRead(actor, "comparison.list", { entity: "comparison_run", entityId: String(runId), filters: { ...f, page }, rows: result.rows.length });
+  return result;
+}
+
+async function resultPage(actor: Actor, runId: number, f: ResultFilter, page: number, pageSize: number, unmasked: boolean): Promise<{ rows: ResultListRow[]; total: number }> {
   const { sql, params } = resultWhere(actor, runId, f);
   const total = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM comparison_result r WHERE ${sql}`, params)).rows[0].n;
   const { rows } = await pool().query<{ id_number: string; name: string; category: string; flags: string[]; missing_schemes: string[]; region_code: string | null; phone: string | null }>(
@@ -171,21 +181,30 @@ export async function listResults(actor: Actor, runId: number, f: ResultFilter, 
     total,
     rows: rows.map((r) => ({
       idNumber: r.id_number,
-      maskedId: maskIdNumber(r.id_number),
+      maskedId: unmasked ? r.id_number : maskIdNumber(r.id_number),
       name: r.name,
       category: r.category,
       flags: r.flags,
       missingSchemes: r.missing_schemes,
       regionCode: r.region_code,
-      phone: maskPhone(r.phone),
+      phone: unmasked ? (r.phone ?? "") : maskPhone(r.phone),
     })),
   };
 }
 
-/** Every row of a filtered list, masked, in batches (for the CSV/XLSX export). */
-export async function* iterateResults(actor: Actor, runId: number, f: ResultFilter): AsyncGenerator<ResultListRow[]> {
+/** How many rows a filtered list has (for the export's audit row). */
+export async function countResults(actor: Actor, runId: number, f: ResultFilter): Promise<number> {
+  const { sql, params } = resultWhere(actor, runId, f);
+  return (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM comparison_result r WHERE ${sql}`, params)).rows[0].n;
+}
+
+/**
+ * Every row of a filtered list in batches (for the CSV/XLSX export): masked, or — for an export
+ * whose stated reason the caller has audited — with full ID numbers and phones.
+ */
+export async function* iterateResults(actor: Actor, runId: number, f: ResultFilter, opts: { unmasked?: boolean } = {}): AsyncGenerator<ResultListRow[]> {
   for (let page = 0; ; page++) {
-    const { rows } = await listResults(actor, runId, f, page, 5000);
+    const { rows } = await resultPage(actor, runId, f, page, 5000, opts.unmasked ?? false);
     if (rows.length === 0) return;
     yield rows;
     if (rows.length < 5000) return;

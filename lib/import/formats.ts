@@ -63,6 +63,30 @@ export const FORMATS: Record<TImportKind, ColumnSpec[]> = {
   ],
 };
 
+/**
+ * The longest value each text column accepts, in characters (issue 11 §7: a 20 MB name was once
+ * imported). A longer value refuses the file with its line and column, like any value that matches
+ * nothing. Chosen from the registration form and GB/T standards: a name (姓名) ≤ 50 (long minority
+ * names transliterated), an address ≤ 200 (the form's address line), an employer ≤ 100 (the
+ * form's unit name), an ethnicity ≤ 20, a phone ≤ 30 (several numbers with separators), a
+ * source department ≤ 50, region codes ≤ 12 (the 12-digit statistical code), and a raw ID
+ * number ≤ 40 (a longer one is no typo of an 18-character number). Codes and dates need no entry:
+ * they match a table or a date pattern or are refused.
+ */
+export const MAX_CHARS: Readonly<Record<string, number>> = {
+  id_number: 40,
+  name: 50,
+  ethnicity: 20,
+  hukou_address: 200,
+  residence_address: 200,
+  phone: 30,
+  employer: 100,
+  source: 50,
+  region_code: 12,
+  hukou_region_code: 12,
+  residence_region_code: 12,
+};
+
 export function isImportKind(value: string): value is TImportKind {
   return (IMPORT_KINDS as readonly string[]).includes(value);
 }

@@ -21,6 +21,7 @@ export const IMPORT_REFUSALS = [
   "bad_region_code",
   "unknown_parent",
   "duplicate_region_code",
+  "too_long",
 ] as const;
 export type TImportRefusal = (typeof IMPORT_REFUSALS)[number];
 

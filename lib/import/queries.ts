@@ -1,6 +1,7 @@
 import { prisma, pool } from "@/lib/db/client";
 import { type Actor, requirePermission } from "@/lib/policy";
 import type { TImportKind } from "./formats";
+import { auditRead } from "@/lib/audit/log";
 
 // Reads for the import pages. Import batches are city-wide source data, so the scope is the
 // permission itself: only city staff ("import:run") see batches and their invalid rows.
@@ -51,5 +52,7 @@ export async function listInvalidRows(actor: Actor, batchId: number, kind: TImpo
     ),
     pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE batch_id = $1 AND id_invalid IS NOT NULL`, [batchId]),
   ]);
+  // A list view of (partly) personal data: audited where it is read (issue 11 §6).
+  await auditRead(actor, "import.invalid-list", { entity: "import_batch", entityId: String(batchId), filters: { kind, limit }, rows: rows.rows.length });
   return { rows: rows.rows, total: total.rows[0].n };
 }

@@ -1,5 +1,6 @@
 import { isRealDate, isValidPlainIdBytes, toHalfWidth, validateIdNumber } from "@/lib/ids/id-number";
 import { type CsvRecord, fieldText } from "./csv-records";
+import { MAX_CHARS } from "./formats";
 import type { TImportRefusal } from "./import-error";
 
 // The value readers of import-formats.md ("Values", "Dates", "Coded values") and, per kind, how one
@@ -330,6 +331,8 @@ export class CopyWriter {
     while (s < e && b[s] === 0x20) s++;
     while (e > s && b[e - 1] === 0x20) e--;
     if (s === e) return this.nul();
+    const max = MAX_CHARS[field];
+    if (max !== undefined && e - s > max) refuseTooLong(field, b, s, e, max);
     for (let k = s; k < e; k++) {
       const c = b[k];
       if (c === 0x5c || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c || c === 0xc2 || c === 0xe1 || c === 0xe2 || c === 0xe3 || c === 0xef) {
@@ -361,6 +364,18 @@ export class CopyWriter {
     this.done.length = 0;
     return out;
   }
+}
+
+/** The start of an over-long value, for the refusal (never the whole 20 MB). */
+function preview(text: string): string {
+  return text.length > 20 ? `${text.slice(0, 20)}…` : text;
+}
+
+/** Refuses a text field longer than its limit (formats.ts MAX_CHARS), counted in UTF-8 characters. */
+function refuseTooLong(field: string, b: Uint8Array, s: number, e: number, max: number): void {
+  let chars = 0;
+  for (let k = s; k < e; k++) if ((b[k] & 0xc0) !== 0x80) chars++;
+  if (chars > max) throw new ValueProblem(field, "too_long", preview(Buffer.from(b.buffer, b.byteOffset + s, Math.min(e - s, 80)).toString("utf8")));
 }
 
 function required<T>(field: string, row: RowReader, value: T | null | undefined): T {
@@ -401,6 +416,7 @@ export function writeRecord(kind: RecordKind, row: RowReader, out: CopyWriter, a
     out.nul();
   } else {
     const raw = row.raw("id_number");
+    if (raw.length > MAX_CHARS.id_number) throw new ValueProblem("id_number", "too_long", preview(raw));
     const id = validateIdNumber(raw, asOf);
     out.text(raw === "" ? null : raw);
     if (id.ok) {

@@ -64,15 +64,27 @@ export function regionWhere(actor: Actor, permission: TPermission): { startsWith
 
 export type Guarded<T> = { ok: true; value: T } | { ok: false; refusal: "error.notFound" | "error.forbidden" };
 
-/** For pages: runs a scoped load and turns a policy refusal into a value the page can render. */
-export async function guarded<T>(load: Promise<T>): Promise<Guarded<T>> {
+/**
+ * For pages: runs a scoped load and turns a policy refusal into a value the page can render. The
+ * refusal is audited (`what` says what was asked for), so that probing other regions shows in the log.
+ */
+export async function guarded<T>(load: Promise<T>, what: Record<string, unknown> = {}): Promise<Guarded<T>> {
   try {
     return { ok: true, value: await load };
   } catch (e) {
-    if (e instanceof NotFoundError) return { ok: false, refusal: "error.notFound" };
-    if (e instanceof NotAllowedError) return { ok: false, refusal: "error.forbidden" };
+    if (e instanceof NotFoundError || e instanceof NotAllowedError) {
+      await recordRefusal(e, what);
+      return { ok: false, refusal: e instanceof NotFoundError ? "error.notFound" : "error.forbidden" };
+    }
     throw e;
   }
+}
+
+/** Writes the audit row of a refused request (imported lazily: the policy itself stays free of I/O). */
+export async function recordRefusal(e: NotFoundError | NotAllowedError, what: Record<string, unknown> = {}): Promise<void> {
+  const [{ currentUser }, { auditRefusal }] = await Promise.all([import("@/lib/auth/session"), import("@/lib/audit/log")]);
+  const user = await currentUser().catch(() => null);
+  await auditRefusal(user, e instanceof NotFoundError ? "not-found" : "forbidden", { ...what, reason: e.message });
 }
 
 /**

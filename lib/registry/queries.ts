@@ -1,6 +1,7 @@
-import { writeAudit } from "@/lib/audit/log";
+import { auditRead, writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber, normaliseIdNumber } from "@/lib/ids/id-number";
+import { personRef } from "@/lib/ids/person-ref";
 import { type Actor, NotFoundError, regionWhere, requireInScope, requirePermission, taskWhere } from "@/lib/policy";
 import { personRegion, personWhere } from "./scope";
 
@@ -132,21 +133,28 @@ async function personHistory(idNumber: string): Promise<PersonHistoryRow[]> {
 }
 
 export interface PersonListRow {
-  idNumber: string;
+  /** The opaque URL key (lib/ids/person-ref.ts): a list never carries the full ID number. */
+  ref: string;
   maskedId: string;
   name: string;
   status: string;
   regionCode: string | null;
 }
 
-/** 按身份号码查找: the person with this full ID number in the actor's scope (a list: masked). */
+/**
+ * 按身份号码查找: the person with this full ID number in the actor's scope (a list: masked). The
+ * search is audited here, with what was searched for and how many rows it found.
+ */
 export async function searchPersons(actor: Actor, query: string): Promise<PersonListRow[]> {
+  const where = personWhere(actor, "person:view");
   const id = normaliseIdNumber(query);
-  if (!/^\d{17}[\dX]$/.test(id)) return [];
-  const rows = await prisma().person.findMany({
-    where: { AND: [{ idNumber: id }, personWhere(actor, "person:view")] },
-    select: { idNumber: true, name: true, status: true, surveyRegionCode: true, hukouRegionCode: true },
-    take: 20,
-  });
-  return rows.map((r) => ({ idNumber: r.idNumber, maskedId: maskIdNumber(r.idNumber), name: r.name, status: r.status, regionCode: personRegion(r) }));
+  const rows = /^\d{17}[\dX]$/.test(id)
+    ? await prisma().person.findMany({
+        where: { AND: [{ idNumber: id }, where] },
+        select: { idNumber: true, name: true, status: true, surveyRegionCode: true, hukouRegionCode: true },
+        take: 20,
+      })
+    : [];
+  await auditRead(actor, "registry.search", { entity: "person", filters: { idNumber: id.slice(0, 18) }, rows: rows.length });
+  return rows.map((r) => ({ ref: personRef(r.idNumber), maskedId: maskIdNumber(r.idNumber), name: r.name, status: r.status, regionCode: personRegion(r) }));
 }

@@ -34,11 +34,17 @@ export async function applyTransition(
   event: TTaskEvent,
   opts: { expectedVersion?: number; comment?: string; data?: Record<string, unknown> } = {},
 ): Promise<{ to: TTaskState; version: number }> {
-  // A stale view first: whoever acted on a record the user has not seen yet changed it.
+  // Scope first: a task outside the actor's region (or team) answers "not found" whatever its
+  // version or state, so that "changed by someone else" or "not allowed in this state" cannot tell
+  // a prober that it exists.
+  requireTaskAccess(actor, "task:view", task);
+  // A stale view next: whoever acted on a record the user has not seen yet changed it.
   if (opts.expectedVersion !== undefined && opts.expectedVersion !== task.version) throw new DomainError("review.err.changedBySomeoneElse");
   const transition = findTransition(task.state, event);
   if (!transition) throw new DomainError("review.err.invalidTransition", { from: task.state, event });
   requireTaskAccess(actor, transition.permission, task);
+  // Four eyes (四眼原则): whoever filled the form never approves it, at either level.
+  if (event === "approve" && (await fillerIds(tx, task.id)).includes(actor.id)) throw new DomainError("review.err.ownWork");
   if (transition.needsComment && !opts.comment?.trim()) throw new DomainError("review.err.commentRequired", undefined, "comment");
   const expected = opts.expectedVersion ?? task.version;
   const updated = await tx.surveyTask.updateMany({
@@ -51,4 +57,18 @@ export async function applyTransition(
   const next = { ...task, state: transition.to, version: expected + 1 };
   Object.assign(task, next);
   return { to: transition.to, version: expected + 1 };
+}
+
+/** Form-filling events: whoever did one of them on a task filled its form. */
+export const FILLING_EVENTS = ["save_draft", "submit", "add_newly_found"] as const;
+
+/**
+ * Everyone who filled a task's form (saved a draft, submitted, or added the newly found person),
+ * and its last editor. They may not approve it (four eyes), whatever post they hold now.
+ */
+export async function fillerIds(tx: Tx, taskId: number): Promise<number[]> {
+  const rows = await tx.$queryRaw<{ id: number }[]>`
+    SELECT actor_id AS id FROM task_event WHERE task_id = ${taskId} AND event = ANY(${[...FILLING_EVENTS]}::text[]) AND actor_id IS NOT NULL
+    UNION SELECT updated_by_id FROM survey_form WHERE task_id = ${taskId} AND updated_by_id IS NOT NULL`;
+  return rows.map((r) => r.id);
 }

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { type ActionResult, authedAction, requireActor, runAction } from "@/lib/auth/action";
 import { getT } from "@/lib/i18n/server";
+import { requirePermission } from "@/lib/policy";
 import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "./mutations";
 import { FAILED_OUTCOMES, ZNewPerson } from "./schema";
 
@@ -57,9 +58,10 @@ export const addNewPersonAction = authedAction("survey:fill", ZNewPerson.extend(
 });
 
 /** Saves a draft from the phone form; returns the task's new version for the next save. */
-export async function saveDraftAction(taskId: number, version: number, data: Record<string, unknown>): Promise<ActionResult & { version?: number }> {
+export async function saveDraftAction(taskId: number, version: number, data: unknown): Promise<ActionResult & { version?: number }> {
   return runAction(async () => {
     const actor = await requireActor();
+    requirePermission(actor, "survey:fill");
     const v = await saveDraft(actor, ZId.parse(taskId), data, ZId.parse(version));
     return { ok: true, version: v };
   });
@@ -69,6 +71,7 @@ export async function saveDraftAction(taskId: number, version: number, data: Rec
 export async function submitFormAction(taskId: number, version: number, data: unknown): Promise<ActionResult> {
   return runAction(async () => {
     const actor = await requireActor();
+    requirePermission(actor, "survey:fill");
     await submitForm(actor, ZId.parse(taskId), data, ZId.parse(version));
     revalidatePath("/survey");
     return { ok: true };

@@ -5,7 +5,7 @@ import { validateIdNumber } from "@/lib/ids/id-number";
 import { type Actor, NotFoundError, requireInScope, requirePermission, requireTaskAccess, scopePrefix } from "@/lib/policy";
 import { applyTransition, loadTask } from "@/lib/review/transition";
 import { findTransition, MIN_FAILED_VISITS } from "@/lib/review/workflow";
-import { FAILED_OUTCOMES, type TNewPerson, type TSurveyForm, ZSurveyForm } from "./schema";
+import { DraftRefused, FAILED_OUTCOMES, parseDraft, type TNewPerson, type TSurveyForm, ZSurveyForm } from "./schema";
 
 // Survey work: release to streets, teams, assignment, drafts, submission, visits, unreachable,
 // newly found persons. Each use case is one transaction with its audit row.
@@ -90,13 +90,27 @@ async function upsertForm(tx: Tx, taskId: number, data: object, actorId: number,
   });
 }
 
-/** Saves a draft of the form (any partial content). Returns the task's new version. */
-export async function saveDraft(actor: Actor, taskId: number, data: Record<string, unknown>, expectedVersion: number): Promise<number> {
+function checkedDraft(data: unknown) {
+  try {
+    return parseDraft(data);
+  } catch (e) {
+    if (e instanceof DraftRefused) throw new DomainError(e.key);
+    throw e;
+  }
+}
+
+/**
+ * Saves a draft of the form (partial content of the form's own fields only: lib/survey/schema.ts
+ * ZSurveyDraft, capped in size). Returns the task's new version.
+ */
+export async function saveDraft(actor: Actor, taskId: number, data: unknown, expectedVersion: number): Promise<number> {
+  requirePermission(actor, "survey:fill");
+  const draft = checkedDraft(data);
   return prisma().$transaction(async (tx) => {
     const task = await loadTask(tx, taskId);
     if (!task) throw new NotFoundError("task");
     const { version } = await applyTransition(tx, actor, task, "save_draft", { expectedVersion });
-    await upsertForm(tx, taskId, data, actor.id, false);
+    await upsertForm(tx, taskId, draft, actor.id, false);
     return version;
   });
 }
@@ -164,7 +178,14 @@ export async function addNewlyFoundPerson(actor: Actor, input: TNewPerson & { te
     requireTaskAccess(actor, "survey:fill", { regionCode: team.communityCode, memberIds: team.memberIds });
     const inRegistry = await tx.person.findUnique({ where: { idNumber: check.id } });
     const openTask = await tx.surveyTask.findFirst({ where: { idNumber: check.id, state: { notIn: ["DISTRICT_APPROVED", "SETTLED"] } } });
-    if (inRegistry || openTask) throw new DomainError("survey.err.duplicatePerson", undefined, "idNumber");
+    if (inRegistry || openTask) {
+      // One neutral answer whether the person is in this team's region or anywhere else, so that
+      // the form cannot be used to learn that an ID exists outside the surveyor's scope. The
+      // refusal is audited (in its own write: the transaction is about to roll back), so that
+      // probing shows in the log.
+      await writeAudit(actor, { action: "task.add-newly-found-refused", entity: "survey_team", entityId: String(team.id), regionCode: team.communityCode, detail: { idNumber: check.id } });
+      throw new DomainError("survey.err.newPersonRefused", undefined, "idNumber");
+    }
     const task = await tx.surveyTask.create({
       data: { idNumber: check.id, regionCode: team.communityCode, state: "ASSIGNED", reason: "新发现人员", category: "NEWLY_FOUND", teamId: team.id, releasedAt: new Date(), newlyFound: true },
     });

@@ -1,6 +1,8 @@
+import { auditRead, writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
 import { type Actor, can, NotFoundError, regionWhere, requireInScope, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
+import { FILLING_EVENTS } from "@/lib/review/transition";
 import type { TTaskState } from "@/lib/review/workflow";
 
 // Read side of the survey: progress counts, task lists, one task with everything the form needs.
@@ -47,6 +49,8 @@ export interface TaskListItem {
   teamName: string | null;
   newlyFound: boolean;
   version: number;
+  /** In a review queue: the actor filled this form, so someone else must review it (four eyes). */
+  filledByMe?: boolean;
 }
 
 /** Tasks in the actor's scope, ordered for walking: by community, then address. */
@@ -80,11 +84,16 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
       version: t.version,
     };
   });
+  // A list view of personal data (names, addresses): audited where it is read (issue 11 §6).
+  await auditRead(actor, "task.list", { entity: "survey_task", filters: { permission, regionCode: filter.regionCode, states: filter.states, limit: filter.limit }, rows: items.length });
   return items.sort((a, b) => a.regionCode.localeCompare(b.regionCode) || (a.address ?? "").localeCompare(b.address ?? "", "zh-CN") || a.id - b.id);
 }
 
-/** One task with the registry data, the form, visits and the transition trail. */
-export async function getTaskDetail(actor: Actor, taskId: number, permission: TPermission = "task:view") {
+/**
+ * One task with the registry data, the form, visits and the transition trail. It shows the person's
+ * full data, so every read is audited here (person.view, with the page it was read for).
+ */
+export async function getTaskDetail(actor: Actor, taskId: number, permission: TPermission = "task:view", via = "task") {
   const task = await prisma().surveyTask.findUnique({
     where: { id: taskId },
     include: { team: true, form: true, visits: { orderBy: { visitedAt: "asc" } }, events: { orderBy: { id: "asc" } } },
@@ -97,6 +106,7 @@ export async function getTaskDetail(actor: Actor, taskId: number, permission: TP
     prisma().user.findMany({ where: { id: { in: [...new Set([...task.events.map((e) => e.actorId), ...task.visits.map((v) => v.visitedById), ...(task.team?.memberIds ?? [])].filter((x): x is number => x !== null))] } }, select: { id: true, realName: true } }),
     currentEnrolment(task.idNumber),
   ]);
+  await writeAudit(actor, { action: "person.view", entity: "person", entityId: task.idNumber, regionCode: task.regionCode, detail: { via, taskId: task.id } });
   return { task, person, region, names: new Map(actors.map((a) => [a.id, a.realName])), enrolment };
 }
 
@@ -124,9 +134,20 @@ export async function myTeams(actor: Actor) {
   return prisma().surveyTeam.findMany({ where: { communityCode: regionWhere(actor, "survey:fill"), ...(actor.role === "COMMUNITY_SURVEYOR" ? { memberIds: { has: actor.id } } : {}) }, orderBy: { id: "asc" } });
 }
 
-/** What awaits this actor's review: submitted forms (street) or street-approved ones (district). */
+/**
+ * What awaits this actor's review: submitted forms (street) or street-approved ones (district).
+ * Forms the actor filled are marked (four eyes: lib/review/transition.ts refuses their approval).
+ */
 export async function reviewQueue(actor: Actor): Promise<TaskListItem[]> {
-  if (can(actor, "review:initial")) return listTasks(actor, { permission: "review:initial", states: ["SUBMITTED"] });
-  if (can(actor, "review:final")) return listTasks(actor, { permission: "review:final", states: ["STREET_APPROVED"] });
-  return [];
+  const tasks = can(actor, "review:initial")
+    ? await listTasks(actor, { permission: "review:initial", states: ["SUBMITTED"] })
+    : can(actor, "review:final")
+      ? await listTasks(actor, { permission: "review:final", states: ["STREET_APPROVED"] })
+      : [];
+  if (tasks.length === 0) return tasks;
+  const own = await prisma().$queryRaw<{ id: number }[]>`
+    SELECT DISTINCT task_id AS id FROM task_event WHERE task_id = ANY(${tasks.map((t) => t.id)}::int[]) AND actor_id = ${actor.id} AND event = ANY(${[...FILLING_EVENTS]}::text[])
+    UNION SELECT task_id FROM survey_form WHERE task_id = ANY(${tasks.map((t) => t.id)}::int[]) AND updated_by_id = ${actor.id}`;
+  const mine = new Set(own.map((r) => r.id));
+  return tasks.map((t) => ({ ...t, filledByMe: mine.has(t.id) }));
 }

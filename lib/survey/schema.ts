@@ -77,9 +77,72 @@ export const ZSurveyForm = z
   });
 export type TSurveyForm = z.infer<typeof ZSurveyForm>;
 
-/** A draft keeps whatever was entered so far: same fields, nothing required yet. */
-export const ZSurveyDraft = z.record(z.string(), z.unknown());
+/**
+ * A draft keeps whatever was entered so far: the form's own fields only (any other key, such as a
+ * forged `newPerson`, is refused), nothing required yet, each value of the form's type and length
+ * (a half-typed mobile number is fine; a 20 MB name is not). The phone sends the input's raw values:
+ * "" for an unchosen option, the surveyors as one line of names.
+ */
+const draftText = (max: number) => z.string().max(max).optional();
+const draftChoice = <T extends readonly [string, ...string[]]>(values: T) => z.union([z.enum(values), z.literal("")]).optional();
+export const ZSurveyDraft = z.strictObject({
+  employment: draftChoice(EMPLOYMENT),
+  unitName: draftText(100),
+  employmentPlace: draftChoice(EMPLOYMENT_PLACE),
+  employmentPlaceDetail: draftText(60),
+  occupation: draftChoice(OCCUPATIONS),
+  residenceRegionCode: z.string().regex(/^\d{0,12}$/).optional(),
+  residenceAddress: draftText(200),
+  mobile: draftText(20),
+  landline: draftText(20),
+  pension: draftChoice(PENSION),
+  medical: draftChoice(MEDICAL),
+  unemployment: z.boolean().optional(),
+  workInjury: z.boolean().optional(),
+  maternity: z.boolean().optional(),
+  reasons: z.array(z.enum(NOT_INSURED_REASONS)).max(NOT_INSURED_REASONS.length).optional(),
+  elsewhere: draftChoice(ELSEWHERE),
+  elsewhereScheme: draftText(40),
+  elsewherePlace: draftText(60),
+  declarant: draftChoice(DECLARANT),
+  declarantName: draftText(40),
+  authorisationNoted: z.boolean().optional(),
+  surveyors: z.union([z.string().max(80), z.array(z.string().max(20)).max(3)]).optional(),
+  remarks: draftText(500),
+});
 export type TSurveyDraft = z.infer<typeof ZSurveyDraft>;
+
+/** A draft's serialised size cap (the full form with every text at its maximum is ~2 KB). */
+export const MAX_DRAFT_BYTES = 8 * 1024;
+
+/** Validates a draft sent by the phone: size first (before parsing it any further), then its shape. */
+export function parseDraft(data: unknown): TSurveyDraft {
+  let size: number;
+  try {
+    size = Buffer.byteLength(JSON.stringify(data) ?? "", "utf8");
+  } catch {
+    throw new DraftRefused("survey.err.draftInvalid");
+  }
+  if (size > MAX_DRAFT_BYTES) throw new DraftRefused("survey.err.draftTooLarge");
+  const parsed = ZSurveyDraft.safeParse(data);
+  if (!parsed.success) throw new DraftRefused("survey.err.draftInvalid");
+  return parsed.data;
+}
+
+/** A refused draft; the action turns it into its catalogue message. */
+export class DraftRefused extends Error {
+  constructor(public readonly key: "survey.err.draftInvalid" | "survey.err.draftTooLarge") {
+    super(key);
+    this.name = "DraftRefused";
+  }
+}
+
+/** The basic data of a newly found person as kept beside the form, checked again before it reaches the registry. */
+export const ZStoredNewPerson = z.object({
+  idNumber: z.string().regex(/^\d{17}[\dX]$/),
+  name: z.string().trim().min(1).max(40),
+  hukouAddress: z.string().max(200).nullable().optional(),
+});
 
 /** 新发现人员: a valid ID number (not already in the registry: checked by the server), name, address. */
 export const ZNewPerson = z.object({

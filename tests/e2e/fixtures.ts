@@ -22,3 +22,19 @@ export async function query<T extends Record<string, unknown>>(sql: string, para
     await client.end();
   }
 }
+
+/**
+ * Opens a person's page the way a user does: the registry search posts the full ID number (never
+ * in a URL) and the result links to the person's opaque key. Returns the person page's path.
+ */
+export async function openPerson(page: Page, idNumber: string): Promise<string> {
+  await page.goto("/registry");
+  await page.getByTestId("registry-search").fill(idNumber);
+  await page.getByTestId("registry-search").press("Enter");
+  const link = page.getByTestId("registry-results").getByRole("link").first();
+  await expect(link).toBeVisible();
+  const href = (await link.getAttribute("href")) ?? "";
+  await link.click();
+  await expect(page.getByTestId("person-name")).toBeVisible();
+  return href;
+}

@@ -38,7 +38,9 @@ test.describe("each role signs in and sees its own home page", () => {
     await signIn(page, "auditor");
     await expect(page.getByTestId("home-auditor")).toBeVisible();
     await page.goto("/audit");
-    await expect(page.getByTestId("audit-table")).toContainText("auth.sign-in");
+    // Actions read in Chinese, not as codes.
+    await expect(page.getByTestId("audit-table")).toContainText("登录");
+    await expect(page.getByTestId("audit-table")).not.toContainText("auth.sign-in");
   });
 });
 

@@ -30,8 +30,12 @@ test("city staff import a department file and see its batch and invalid rows", a
   await page.goto(`/imports/${batch.id}`);
   await expect(page.getByTestId("invalid-table")).toContainText("校验码错误");
   await expect(page.getByTestId("invalid-table")).toContainText("=1+2");
-  const csv = await page.request.get(`/api/imports/${batch.id}/invalid`);
+  // The raw IDs leave only with a stated reason, which the audit row keeps.
+  expect((await page.request.get(`/api/imports/${batch.id}/invalid`)).status()).toBe(400);
+  const csv = await page.request.get(`/api/imports/${batch.id}/invalid?reason=${encodeURIComponent("退回民政局更正")}`);
   expect(csv.status()).toBe(200);
+  const [audit] = await query<{ reason: string }>(`SELECT reason FROM audit_log WHERE action = 'import.export-invalid' AND entity_id = $1 ORDER BY id DESC LIMIT 1`, [String(batch.id)]);
+  expect(audit.reason).toBe("退回民政局更正");
   expect((await csv.body()).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   // A name that Excel would run as a formula is quoted (CSV injection).
   expect(await csv.text()).toContain("'=1+2");
@@ -65,6 +69,16 @@ test("city staff run a comparison and read the results; a district sees only its
   const csv = await page.request.get(`/comparisons/${run.id}/export?format=csv`);
   expect(csv.status()).toBe(200);
   expect((await csv.text()).replace(/^\uFEFF/, "").split("\n")[0]).toContain("公民身份号码");
+  // Masked by default; full IDs only with a stated reason, audited with the filters and row count.
+  expect(await csv.text()).not.toMatch(/\b\d{17}[\dX]\b/);
+  expect((await page.request.get(`/comparisons/${run.id}/export?format=csv&unmasked=1`)).status()).toBe(400);
+  const full = await page.request.get(`/comparisons/${run.id}/export?format=csv&unmasked=1&reason=${encodeURIComponent("核对参保信息")}`);
+  expect(await full.text()).toMatch(/\b\d{17}[\dX]\b/);
+  expect(full.headers()["cache-control"]).toContain("no-store");
+  const [exported] = await query<{ reason: string; detail: { unmasked: boolean; rows: number } }>(`SELECT reason, detail FROM audit_log WHERE action = 'comparison.export' ORDER BY id DESC LIMIT 1`);
+  expect(exported.reason).toBe("核对参保信息");
+  expect(exported.detail.unmasked).toBe(true);
+  expect(exported.detail.rows).toBeGreaterThan(0);
 
   const district = await (await browser.newContext()).newPage();
   await signIn(district, "tianning");

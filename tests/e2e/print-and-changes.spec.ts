@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { query, signIn as signInOnce } from "./fixtures";
+import { openPerson, query, signIn as signInOnce } from "./fixtures";
 
 // Printing the pre-filled registration form, and a sensitive change request (变更登记) through the
 // street's initial review and the district's approval into the registry (demo accounts and data).
@@ -67,44 +67,54 @@ test("a street clerk prints a person's pre-filled form as an A4 PDF; another str
   await expect(other.locator("body")).not.toContainText(task.name);
 });
 
-test("street clerk requests a sensitive change, the street and then the district approve, the registry shows it", async ({ browser }) => {
-  // A person of 青龙街道 with no survey task and no change request yet (other specs leave them alone).
+test("a surveyor requests a sensitive change, the street and then the district approve, the registry shows it", async ({ browser }) => {
+  // A person of surveyor1's community (青龙街道) with no survey task and no change request yet
+  // (other specs leave them alone). The surveyor requests; the street clerk and then the district
+  // decide: whoever requests never approves (four eyes).
   const [person] = await query<{ id_number: string; name: string }>(
-    `SELECT p.id_number, p.name FROM person p
-     WHERE coalesce(p.survey_region_code, p.hukou_region_code) LIKE '320402002%'
+    `SELECT p.id_number, p.name FROM person p JOIN app_user u ON u.login = 'surveyor1'
+     WHERE coalesce(p.survey_region_code, p.hukou_region_code) = u.region_code
        AND NOT EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = p.id_number)
        AND NOT EXISTS (SELECT 1 FROM change_request c WHERE c.id_number = p.id_number)
      ORDER BY p.id_number LIMIT 1`,
   );
   expect(person).toBeTruthy();
-  const clerk = await desktop(browser);
-  await signIn(clerk, "qinglong");
+  const requester = await desktop(browser);
+  await signIn(requester, "surveyor1");
 
-  // The registry search lists the person masked; opening them shows the full data.
-  await clerk.goto(`/registry?q=${person.id_number}`);
-  const results = clerk.getByTestId("registry-results");
+  // The registry search lists the person masked (no full number in the page or its URL); opening
+  // them shows the full data.
+  await requester.goto("/registry");
+  await requester.getByTestId("registry-search").fill(person.id_number);
+  await requester.getByTestId("registry-search").press("Enter");
+  const results = requester.getByTestId("registry-results");
   await expect(results).toContainText(`${person.id_number.slice(0, 6)}********${person.id_number.slice(-4)}`);
-  await expect(results).not.toContainText(person.id_number);
+  expect(await requester.content()).not.toContain(person.id_number);
+  expect(requester.url()).not.toContain(person.id_number);
   await results.getByRole("link", { name: person.name }).click();
-  await expect(clerk.getByTestId("person-name")).toHaveText(person.name);
-  await expect(clerk.getByTestId("person-id")).toHaveText(person.id_number);
-  await expect(clerk.getByTestId("person-status")).not.toBeEmpty();
+  await expect(requester.getByTestId("person-name")).toHaveText(person.name);
+  const personPath = new URL(requester.url()).pathname;
+  expect(personPath).not.toContain(person.id_number);
+  await expect(requester.getByTestId("person-id")).toHaveText(person.id_number);
+  await expect(requester.getByTestId("person-status")).not.toBeEmpty();
   const views = await query<{ n: string }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'person.view' AND entity_id = $1`, [person.id_number]);
   expect(Number(views[0].n)).toBeGreaterThanOrEqual(1);
 
   // The request: birth date and hukou type (both sensitive), with its evidence.
-  const form = clerk.getByTestId("change-request-form");
+  const form = requester.getByTestId("change-request-form");
   await form.locator('input[name="birthDate"]').fill("1985-06-15");
   await form.locator('select[name="hukouType"]').selectOption("RESIDENT");
   await form.getByRole("button", { name: "申请变更" }).click();
   await expect(form.getByTestId("change-error-evidence")).toHaveText("须说明证明材料");
   await form.locator('textarea[name="evidence"]').fill("派出所出具的户籍证明");
   await form.getByRole("button", { name: "申请变更" }).click();
-  await expect(clerk.getByTestId("change-request-result")).toHaveText("变更申请已提交");
+  await expect(requester.getByTestId("change-request-result")).toHaveText("变更申请已提交");
   const [request] = await query<{ id: number; state: string; sensitive: boolean }>(`SELECT id, state, sensitive FROM change_request WHERE id_number = $1`, [person.id_number]);
   expect(request).toMatchObject({ state: "SUBMITTED", sensitive: true });
 
   // 街道初审 on the list of changes.
+  const clerk = await desktop(browser);
+  await signIn(clerk, "qinglong");
   await clerk.goto("/changes");
   const card = clerk.getByTestId("changes-pending").getByTestId(`change-${request.id}`);
   await expect(card).toContainText("1985-06-15");
@@ -124,7 +134,7 @@ test("street clerk requests a sensitive change, the street and then the district
   await expect(district.getByTestId("changes-recent").getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("已生效");
 
   // The person page shows the new values and the history.
-  await clerk.goto(`/registry/${person.id_number}`);
+  await clerk.goto(personPath);
   await expect(clerk.getByTestId("person-birth-date")).toHaveText("1985-06-15");
   await expect(clerk.getByTestId("person-hukou-type")).toHaveText("居民户口");
   const history = clerk.getByTestId("history-table");
@@ -140,9 +150,14 @@ test("a person of another street is not found for a street clerk", async ({ brow
   );
   const page = await desktop(browser);
   await signIn(page, "qinglong");
-  await page.goto(`/registry/${person.id_number}`);
-  await expect(page.getByTestId("refusal")).toContainText("未找到该内容，或您无权查看。");
+  // The search finds nobody, and a made-up key answers "not found" (audited as refused).
+  await page.goto("/registry");
+  await page.getByTestId("registry-search").fill(person.id_number);
+  await page.getByTestId("registry-search").press("Enter");
+  await expect(page.getByTestId("registry-no-result")).toBeVisible();
   await expect(page.locator("body")).not.toContainText(person.name);
+  await page.goto(`/registry/${"A".repeat(46)}`);
+  await expect(page.getByTestId("refusal")).toContainText("未找到该内容，或您无权查看。");
 });
 
 test("a surveyor opens a person of their community on a phone: no sideways scrolling, the change form is there", async ({ browser }) => {
@@ -153,7 +168,7 @@ test("a surveyor opens a person of their community on a phone: no sideways scrol
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: "zh-CN" });
   const page = await context.newPage();
   await signIn(page, "surveyor1");
-  await page.goto(`/registry/${person.id_number}`);
+  await openPerson(page, person.id_number);
   await expect(page.getByTestId("person-name")).toHaveText(person.name);
   await expect(page.getByTestId("change-request-form")).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { query, signIn } from "./fixtures";
+import { openPerson, query, signIn } from "./fixtures";
 
 // The household survey end to end: a surveyor on a phone fills and submits the registration form,
 // the street clerk approves (初审), the district reviewer approves (审定), the registry shows it.
@@ -81,7 +81,7 @@ test("surveyor submits on a phone, street and district approve, the registry sho
 
   const registry = await desktop(browser);
   await signIn(registry, "tianning");
-  await registry.goto(`/registry/${task.id_number}`);
+  await openPerson(registry, task.id_number);
   await expect(registry.getByTestId("person-status")).toContainText("调查登记");
   await expect(registry.getByTestId("person-phone")).toContainText("13912345678");
   await expect(registry.getByTestId("history-table")).toContainText("13912345678");

@@ -11,6 +11,8 @@ import { outcome, person, seedRegionsAndUsers, type Users } from "../helpers/reg
 
 // 变更登记 (seed 003 第十二条): basic fields are approved by the street on evidence; ID number, birth
 // date and hukou type need the street's initial review and the district's approval.
+// Requests are filed by a surveyor where a street clerk decides on them: the requester never
+// approves their own request (four eyes, tests/integration/trust-web.test.ts).
 
 let users: Users;
 
@@ -101,14 +103,14 @@ describe("requesting a change", () => {
     const p = await person();
     const other = await person();
     expect(ZChangeRequest.safeParse({ personId: p.idNumber, idNumber: "320402198001010000", evidence: "证明" }).error?.issues[0].message).toBe("msg:survey.err.idNumber");
-    expect(await outcome(request(users.qinglong, { personId: p.idNumber, idNumber: other.idNumber }))).toBe("change.err.idExists");
+    expect(await outcome(request(users.qinglong, { personId: p.idNumber, idNumber: other.idNumber }))).toBe("change.err.idRefused");
   });
 });
 
 describe("basic path: the street approves and the registry changes", () => {
   it("approval applies name, gender, ethnicity and addresses with history rows and an audit row", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, name: "钱多多", gender: "2", ethnicity: "回族", hukouAddress: "新户籍地址", residenceAddress: "新常住地址" });
+    const id = await request(users.s1, { personId: p.idNumber, name: "钱多多", gender: "2", ethnicity: "回族", hukouAddress: "新户籍地址", residenceAddress: "新常住地址" });
     expect(await decide(users.qinglong, id, "approve")).toBe("APPROVED");
     const after = await prisma().person.findUniqueOrThrow({ where: { idNumber: p.idNumber } });
     expect([after.name, after.gender, after.ethnicity, after.hukouAddress, after.residenceAddress]).toEqual(["钱多多", "2", "回族", "新户籍地址", "新常住地址"]);
@@ -127,7 +129,7 @@ describe("basic path: the street approves and the registry changes", () => {
 
   it("only the person's own street decides: not the district, another street, another district, a surveyor or the city", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, name: "孙某" });
+    const id = await request(users.s1, { personId: p.idNumber, name: "孙某" });
     expect(await outcome(decide(users.tianning, id, "approve"))).toBe("NotAllowedError");
     expect(await outcome(decide(users.hongmei, id, "approve"))).toBe("NotFoundError");
     expect(await outcome(decide(users.wuxing, id, "approve"))).toBe("NotFoundError");
@@ -141,7 +143,7 @@ describe("basic path: the street approves and the registry changes", () => {
 
   it("an approved request is final", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, name: "周某" });
+    const id = await request(users.s1, { personId: p.idNumber, name: "周某" });
     await decide(users.qinglong, id, "approve");
     expect(await outcome(decide(users.qinglong, id, "approve"))).toBe("review.err.invalidTransition");
     expect(await outcome(decide(users.qinglong, id, "return", "x"))).toBe("review.err.invalidTransition");
@@ -152,7 +154,7 @@ describe("basic path: the street approves and the registry changes", () => {
 describe("sensitive path: street initial review, then district approval", () => {
   it("the street's approval changes nothing yet; the district's applies birth date and hukou type", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, birthDate: "1980-02-03", hukouType: "NON_AGRICULTURAL" });
+    const id = await request(users.s1, { personId: p.idNumber, birthDate: "1980-02-03", hukouType: "NON_AGRICULTURAL" });
     expect((await current(id)).sensitive).toBe(true);
     expect(await decide(users.qinglong, id, "approve")).toBe("STREET_APPROVED");
     let after = await prisma().person.findUniqueOrThrow({ where: { idNumber: p.idNumber } });
@@ -175,7 +177,7 @@ describe("sensitive path: street initial review, then district approval", () => 
 
   it("the district cannot approve before the street", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, hukouType: "AGRICULTURAL" });
+    const id = await request(users.s1, { personId: p.idNumber, hukouType: "AGRICULTURAL" });
     expect(await outcome(decide(users.tianning, id, "approve"))).toBe("NotAllowedError");
     expect((await current(id)).state).toBe("SUBMITTED");
   });
@@ -184,7 +186,7 @@ describe("sensitive path: street initial review, then district approval", () => 
 describe("returns (退回) need a comment and end the request", () => {
   it("the street returns a submitted request", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, name: "吴某" });
+    const id = await request(users.s1, { personId: p.idNumber, name: "吴某" });
     expect(await outcome(decide(users.qinglong, id, "return"))).toBe("review.err.commentRequired");
     expect(await decide(users.qinglong, id, "return", "证明材料不全")).toBe("RETURNED");
     const r = await current(id);
@@ -195,7 +197,7 @@ describe("returns (退回) need a comment and end the request", () => {
 
   it("the district returns a street-approved request; the street cannot return it any more", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, birthDate: "1981-01-01" });
+    const id = await request(users.s1, { personId: p.idNumber, birthDate: "1981-01-01" });
     await decide(users.qinglong, id, "approve");
     expect(await outcome(decide(users.qinglong, id, "return", "x"))).toBe("NotAllowedError");
     expect(await outcome(decide(users.zhonglou, id, "return", "x"))).toBe("NotFoundError");
@@ -207,7 +209,7 @@ describe("returns (退回) need a comment and end the request", () => {
 describe("two reviewers at once (optimistic version)", () => {
   it("exactly one of two concurrent street approvals succeeds; the other is told it changed", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, name: "郑某" });
+    const id = await request(users.s1, { personId: p.idNumber, name: "郑某" });
     const r = await current(id);
     const results = await Promise.all([
       outcome(decideChange(users.qinglong, { requestId: id, decision: "approve", expectedVersion: r.version })),
@@ -221,7 +223,7 @@ describe("two reviewers at once (optimistic version)", () => {
 
   it("approve and return at once: one wins", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, hukouType: "RESIDENT" });
+    const id = await request(users.s1, { personId: p.idNumber, hukouType: "RESIDENT" });
     const r = await current(id);
     const results = await Promise.all([
       outcome(decideChange(users.qinglong, { requestId: id, decision: "approve", expectedVersion: r.version })),
@@ -233,7 +235,7 @@ describe("two reviewers at once (optimistic version)", () => {
 
   it("a decision on a version the reviewer has not seen is refused", async () => {
     const p = await person();
-    const id = await request(users.qinglong, { personId: p.idNumber, birthDate: "1980-05-05" });
+    const id = await request(users.s1, { personId: p.idNumber, birthDate: "1980-05-05" });
     const r = await current(id);
     await decide(users.qinglong, id, "approve");
     expect(await outcome(decideChange(users.tianning, { requestId: id, decision: "approve", expectedVersion: r.version }))).toBe("review.err.changedBySomeoneElse");
@@ -244,7 +246,7 @@ describe("ID number change: re-keying the person", () => {
   it("the person, their tasks and requests move to the new ID; history is linked under both IDs", async () => {
     const p = await person();
     // Earlier history under the old ID: a basic change.
-    const first = await request(users.qinglong, { personId: p.idNumber, ethnicity: "满族" });
+    const first = await request(users.s1, { personId: p.idNumber, ethnicity: "满族" });
     await decide(users.qinglong, first, "approve");
     const task = await prisma().surveyTask.create({ data: { idNumber: p.idNumber, regionCode: "320402002001", reason: "未参保", category: "NOT_INSURED" } });
     const newId = makeIdNumber("320402", "19800101", 777);
@@ -269,8 +271,8 @@ describe("ID number change: re-keying the person", () => {
     const a = await person();
     const b = await person();
     const newId = makeIdNumber("320402", "19800101", 779);
-    const ra = await request(users.qinglong, { personId: a.idNumber, idNumber: newId });
-    const rb = await request(users.qinglong, { personId: b.idNumber, idNumber: newId });
+    const ra = await request(users.s1, { personId: a.idNumber, idNumber: newId });
+    const rb = await request(users.s1, { personId: b.idNumber, idNumber: newId });
     await decide(users.qinglong, ra, "approve");
     await decide(users.qinglong, rb, "approve");
     const [va, vb] = [(await current(ra)).version, (await current(rb)).version];
@@ -278,17 +280,17 @@ describe("ID number change: re-keying the person", () => {
       outcome(decideChange(users.tianning, { requestId: ra, decision: "approve", expectedVersion: va })),
       outcome(decideChange(users.tianning, { requestId: rb, decision: "approve", expectedVersion: vb })),
     ]);
-    expect(results.sort()).toEqual(["change.err.idExists", "succeeded"]);
+    expect(results.sort()).toEqual(["change.err.idRefused", "succeeded"]);
     expect(await prisma().person.count({ where: { idNumber: { in: [a.idNumber, b.idNumber] } } })).toBe(1);
   });
 
   it("refused at approval when the new ID entered the registry meanwhile; nothing changes", async () => {
     const p = await person();
     const newId = makeIdNumber("320402", "19800101", 778);
-    const id = await request(users.qinglong, { personId: p.idNumber, idNumber: newId });
+    const id = await request(users.s1, { personId: p.idNumber, idNumber: newId });
     await decide(users.qinglong, id, "approve");
     await prisma().person.create({ data: { idNumber: newId, name: "后来者", hukouRegionCode: "320402002001" } });
-    expect(await outcome(decide(users.tianning, id, "approve"))).toBe("change.err.idExists");
+    expect(await outcome(decide(users.tianning, id, "approve"))).toBe("change.err.idRefused");
     expect((await current(id)).state).toBe("STREET_APPROVED");
     expect(await prisma().person.findUnique({ where: { idNumber: p.idNumber } })).not.toBeNull();
     expect(await prisma().personHistory.count({ where: { changeRequestId: id } })).toBe(0);

@@ -171,7 +171,7 @@ describe("newly found persons (新发现人员)", () => {
   });
   it("an ID already in the registry is refused", async () => {
     const existing = await task();
-    expect(await outcome(addNewlyFoundPerson(users.s1, { idNumber: existing.idNumber, name: "重复", teamId }))).toBe("survey.err.duplicatePerson");
+    expect(await outcome(addNewlyFoundPerson(users.s1, { idNumber: existing.idNumber, name: "重复", teamId }))).toBe("survey.err.newPersonRefused");
   });
   it("an invalid ID is refused", async () => {
     expect(await outcome(addNewlyFoundPerson(users.s1, { idNumber: "320402198001010000", name: "无效", teamId }))).toBe("survey.err.idNumber");

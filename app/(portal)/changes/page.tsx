@@ -7,7 +7,7 @@ import { getT } from "@/lib/i18n/server";
 export const dynamic = "force-dynamic";
 
 function card(r: ChangeListRow): ChangeCardData {
-  return { ...r, person: { label: `${r.name ?? ""} ${r.maskedId}`, href: `/registry/${r.idNumber}` } };
+  return { ...r, person: { label: `${r.name ?? ""} ${r.maskedId}`, href: `/registry/${r.ref}` } };
 }
 
 // 变更登记: the requests waiting for the viewer's decision and the region's recent requests.

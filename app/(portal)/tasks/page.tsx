@@ -17,7 +17,9 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   const t = await getT();
   if (!roleHas(user.role, "task:view") || !user.regionCode || user.role === "COMMUNITY_SURVEYOR") return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
   // Drill down: a region below the user's own (district → street → community), checked by the policy.
-  const region = (await searchParams).region ?? user.regionCode;
+  const raw = (await searchParams).region;
+  // A region code is digits only; anything else (an array, letters) answers the user's own region.
+  const region = typeof raw === "string" && /^\d{4,12}$/.test(raw) ? raw : user.regionCode;
   const scoped = await guarded(taskProgress(user, region));
   if (!scoped.ok) return <MessagePage title={t(scoped.refusal)} back={t("error.back")} />;
   const progress = scoped.value;

@@ -7,7 +7,9 @@ import { cleanFilter, diffCounts, getRun, listResults, regionCounts, type Result
 import { CATEGORIES, FLAGS, SCHEMES } from "@/lib/comparison/run";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
+import { personRef } from "@/lib/ids/person-ref";
 import { type Actor, NotFoundError, roleHas } from "@/lib/policy";
+import { parseId, parsePage } from "@/lib/http/params";
 
 // One comparison run: counts by category for the actor's region (or a region drilled into) and its
 // sub-regions, the diff against the previous run, and the persons behind every number.
@@ -25,10 +27,10 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
   const user = await requireUser();
   const t = await getT();
   if (!roleHas(user.role, "comparison:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
-  const id = Number((await params).id);
+  const id = parseId((await params).id) ?? 0;
   const sp = await searchParams;
   const filter = cleanFilter(sp);
-  const page = Math.max(0, Number(sp.page ?? 0) || 0);
+  const page = parsePage(sp.page);
   const loaded = await load(user, id, filter, page);
   if (!loaded) return <MessagePage title={t("error.notFound")} back={t("error.back")} />;
   {
@@ -171,6 +173,22 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
               </>
             )}
           </form>
+          {roleHas(user.role, "export:run") && (
+            // A full-ID export states its reason (it goes into the audit row with the filters).
+            <form method="get" action={`/comparisons/${id}/export`} className="flex flex-wrap items-end gap-2 text-sm" data-testid="unmasked-export">
+              {Object.entries(filter).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={String(v)} /> : null))}
+              <input type="hidden" name="unmasked" value="1" />
+              <select name="format" aria-label={t("comparison.export.csv")} className="rounded border border-slate-300 px-2 py-1.5">
+                <option value="csv">CSV</option>
+                <option value="xlsx">XLSX</option>
+              </select>
+              <label className="flex min-w-0 flex-1 flex-col">
+                <span className="text-slate-600">{t("export.reason")}</span>
+                <input name="reason" required minLength={2} maxLength={200} className="rounded border border-slate-300 px-2 py-1.5" />
+              </label>
+              <button type="submit" className="rounded border border-amber-400 px-3 py-1.5 text-amber-900 hover:bg-amber-50">{t("export.unmasked")}</button>
+            </form>
+          )}
           <p className="text-sm text-slate-600">
             {t("comparison.shown", { n: list.total, from: list.total === 0 ? 0 : page * 50 + 1, to: page * 50 + list.rows.length })}
           </p>
@@ -189,9 +207,9 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
               </thead>
               <tbody>
                 {list.rows.map((r) => (
-                  <tr key={r.idNumber} className="border-t border-slate-100">
+                  <tr key={r.maskedId + r.name} className="border-t border-slate-100">
                     <td className="px-3 py-1.5 font-mono">
-                      {roleHas(user.role, "person:view") ? <Link href={`/registry/${r.idNumber}`} className="text-blue-700 hover:underline">{r.maskedId}</Link> : r.maskedId}
+                      {roleHas(user.role, "person:view") ? <Link href={`/registry/${personRef(r.idNumber)}`} className="text-blue-700 hover:underline">{r.maskedId}</Link> : r.maskedId}
                     </td>
                     <td className="px-3 py-1.5">{r.name}</td>
                     <td className="px-3 py-1.5">{t(`comparison.category.${r.category}` as TMessageKey)}</td>
@@ -217,7 +235,7 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
 /** The run and, when it is done, its numbers and list page; null when not found or out of scope. */
 async function load(user: Actor, id: number, filter: ResultFilter, page: number) {
   try {
-    if (!Number.isInteger(id)) throw new NotFoundError("comparison run");
+    if (id <= 0) throw new NotFoundError("comparison run");
     const run = await getRun(user, id);
     if (run.status !== "DONE") return { run, data: null };
     const { region, children } = await regionCounts(user, id, filter.region);

@@ -7,6 +7,7 @@ import { getBatch, listInvalidRows } from "@/lib/import/queries";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { can } from "@/lib/policy";
+import { parseId } from "@/lib/http/params";
 
 const SHOWN = 200;
 
@@ -14,8 +15,8 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
   const user = await requireUser();
   const t = await getT();
   if (!can(user, "import:run")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
-  const id = Number((await params).id);
-  const batch = Number.isInteger(id) && id > 0 ? await getBatch(user, id) : null;
+  const id = parseId((await params).id);
+  const batch = id !== null ? await getBatch(user, id) : null;
   if (!batch) notFound();
   const invalid = await listInvalidRows(user, batch.id, batch.kind, SHOWN);
   const facts: [string, string][] = [
@@ -48,9 +49,16 @@ export default async function BatchPage({ params }: { params: Promise<{ id: stri
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="font-medium">{t("import.invalidRows")}</h2>
           {invalid.total > 0 && (
-            <a href={`/api/imports/${batch.id}/invalid`} className="rounded border border-blue-700 px-3 py-1.5 text-sm text-blue-700 hover:bg-blue-50" data-testid="download-invalid">
-              {t("import.downloadInvalid")}
-            </a>
+            // The file holds the raw, unmasked IDs (to correct the source system): a stated reason is required and audited.
+            <form method="get" action={`/api/imports/${batch.id}/invalid`} className="flex flex-wrap items-end gap-2 text-sm">
+              <label className="flex flex-col">
+                <span className="text-slate-600">{t("export.reason")}</span>
+                <input name="reason" required minLength={2} maxLength={200} className="rounded border border-slate-300 px-2 py-1.5" data-testid="download-invalid-reason" />
+              </label>
+              <button type="submit" className="rounded border border-blue-700 px-3 py-1.5 text-blue-700 hover:bg-blue-50" data-testid="download-invalid">
+                {t("import.downloadInvalid")}
+              </button>
+            </form>
           )}
         </div>
         {invalid.total === 0 ? (

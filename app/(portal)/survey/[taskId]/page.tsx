@@ -4,15 +4,16 @@ import { TaskSummary } from "@/components/survey/task-summary";
 import { TaskTrail } from "@/components/survey/task-trail";
 import { ActionForm } from "@/components/ui/action-form";
 import { MessagePage } from "@/components/ui/message-page";
-import { writeAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { getLocale, getT } from "@/lib/i18n/server";
+import { personRef } from "@/lib/ids/person-ref";
 import { guarded } from "@/lib/policy";
 import { EDITABLE_STATES, MIN_FAILED_VISITS, type TTaskState } from "@/lib/review/workflow";
 import { closeUnreachableAction, recordVisitAction } from "@/lib/survey/actions";
 import { cityRegions } from "@/lib/regions/queries";
 import { getTaskDetail } from "@/lib/survey/queries";
 import { FAILED_OUTCOMES } from "@/lib/survey/schema";
+import { parseId } from "@/lib/http/params";
 
 const input = "rounded border border-slate-300 px-3 py-2";
 
@@ -20,13 +21,11 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
   const { taskId } = await params;
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
-  const loaded = await guarded(getTaskDetail(user, Number(taskId) || 0, "survey:fill"));
+  const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "survey:fill", "survey"));
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const detail = loaded.value;
   const tree = await cityRegions(user);
   const { task } = detail;
-  // Opening a task shows the person's full data: every view is audited.
-  await writeAudit(user, { action: "person.view", entity: "person", entityId: task.idNumber, regionCode: task.regionCode, detail: { via: "survey", taskId: task.id } });
   const editable = EDITABLE_STATES.includes(task.state as TTaskState);
   const data = (task.form?.data ?? {}) as Record<string, unknown>;
   const initial = { ...data, surveyors: Array.isArray(data.surveyors) ? (data.surveyors as string[]).join("、") : (data.surveyors ?? "") };
@@ -52,7 +51,7 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
         </Link>
         {/* Wrong pre-filled data is corrected by a change request (变更登记), not by overwriting. */}
         {detail.person && (
-          <Link href={`/registry/${task.idNumber}`} className="text-blue-700 underline" data-testid="change-request-link">
+          <Link href={`/registry/${personRef(task.idNumber)}`} className="text-blue-700 underline" data-testid="change-request-link">
             {t("change.request")}
           </Link>
         )}

@@ -1,15 +1,18 @@
 import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import { writeAudit } from "@/lib/audit/log";
+import { auditRefusal, writeAudit } from "@/lib/audit/log";
 import { currentUser } from "@/lib/auth/session";
-import { cleanFilter, getRun, iterateResults } from "@/lib/comparison/queries";
+import { cleanFilter, countResults, getRun, iterateResults } from "@/lib/comparison/queries";
 import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { can, NotFoundError } from "@/lib/policy";
+import { parseId } from "@/lib/http/params";
 
 // GET /comparisons/:id/export?format=csv|xlsx&category=…&flag=…&scheme=…&region=…&change=…: the person
-// list behind a number, in the actor's scope, IDs and phones masked as on the page. Streamed (CSV
-// with BOM, or exceljs's streaming workbook writer); every export is written to the audit log.
+// list behind a number, in the actor's scope, IDs and phones masked as on the page — or, with
+// &unmasked=1&reason=…, in full, which needs the stated reason. Streamed (CSV with BOM, or exceljs's
+// streaming workbook writer); every export is written to the audit log with its filters, row count
+// and reason, and a refused one too.
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -17,22 +20,31 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await currentUser();
   if (!user || !can(user, "export:run") || !can(user, "comparison:view")) return new Response("forbidden", { status: 403 });
-  const id = Number((await params).id);
+  const id = parseId((await params).id);
   const url = new URL(request.url);
   const format = url.searchParams.get("format") === "xlsx" ? "xlsx" : "csv";
   const filter = cleanFilter(Object.fromEntries(url.searchParams));
+  // Full ID numbers and phones only with a stated reason, which goes into the audit row.
+  const unmasked = url.searchParams.get("unmasked") === "1";
+  const reason = (url.searchParams.get("reason") ?? "").trim().slice(0, 200);
+  if (unmasked && !reason) return new Response((translator(await getLocale()))("export.reasonRequired"), { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  let rowCount: number;
   try {
-    if (!Number.isInteger(id)) throw new NotFoundError("comparison run");
+    if (id === null) throw new NotFoundError("comparison run");
     await getRun(user, id);
+    rowCount = await countResults(user, id, filter);
   } catch (e) {
-    if (e instanceof NotFoundError) return new Response("not found", { status: 404 });
+    if (e instanceof NotFoundError) {
+      await auditRefusal(user, "not-found", { export: "comparison", runId: id, filters: filter });
+      return new Response("not found", { status: 404 });
+    }
     throw e;
   }
-  await writeAudit(user, { action: "comparison.export", entity: "comparison_run", entityId: String(id), regionCode: user.regionCode, detail: { format, ...filter } });
+  await writeAudit(user, { action: "comparison.export", entity: "comparison_run", entityId: String(id), regionCode: user.regionCode, reason: unmasked ? reason : undefined, detail: { format, unmasked, filters: filter, rows: rowCount } });
   const t = translator(await getLocale());
   const header = [t("comparison.col.idNumber"), t("comparison.col.name"), t("comparison.col.category"), t("comparison.col.flags"), t("comparison.col.missing"), t("comparison.col.region"), t("comparison.col.phone")];
   const out = new PassThrough();
-  const rows = iterateResults(user, id, filter);
+  const rows = iterateResults(user, id, filter, { unmasked });
   const fileName = `comparison-${id}.${format}`;
   if (format === "csv") {
     // A cell starting with = + - @ would run as a formula in Excel (CSV injection): quote it with '.
@@ -61,6 +73,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   }
   return new Response(Readable.toWeb(out) as ReadableStream, {
     headers: {
+      "cache-control": "no-store",
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "content-disposition": `attachment; filename="${fileName}"`,
     },

@@ -4,14 +4,15 @@ import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { guarded, NotFoundError } from "@/lib/policy";
 import { printTaskForm } from "@/lib/survey/print";
+import { parseId } from "@/lib/http/params";
 
 // The pre-filled A4 registration form of one survey task.
 export default async function PrintTaskPage({ params }: { params: Promise<{ taskId: string }> }) {
   const { taskId } = await params;
   const user = await requireUser();
   const t = await getT();
-  const id = Number(taskId);
-  const form = await guarded(Number.isInteger(id) && id > 0 ? printTaskForm(user, id) : Promise.reject(new NotFoundError("task")));
+  const id = parseId(taskId);
+  const form = await guarded(id !== null ? printTaskForm(user, id) : Promise.reject(new NotFoundError("task")));
   if (!form.ok) return <MessagePage title={t(form.refusal)} back={t("error.back")} />;
   return <RegistrationForm t={t} form={form.value} printedAt={new Date().toISOString().slice(0, 10)} />;
 }

@@ -1,10 +1,12 @@
 import { PassThrough, Readable } from "node:stream";
 import { to as copyTo } from "pg-copy-streams";
-import { writeAudit } from "@/lib/audit/log";
+import { auditRefusal, writeAudit } from "@/lib/audit/log";
 import { currentUser } from "@/lib/auth/session";
+import { getT } from "@/lib/i18n/server";
 import { pool } from "@/lib/db/client";
 import { getBatch, RECORD_TABLE } from "@/lib/import/queries";
 import { can } from "@/lib/policy";
+import { parseId } from "@/lib/http/params";
 
 // GET /api/imports/:id/invalid: the batch's invalid rows as CSV (UTF-8 with BOM, so that Excel opens
 // it), streamed from COPY. The raw ID is included unmasked — the file exists to correct the source
@@ -15,14 +17,20 @@ export const runtime = "nodejs";
 const SAFE = (column: string) => `CASE WHEN left(${column}, 1) IN ('=', '+', '-', '@') THEN '''' || ${column} ELSE ${column} END`;
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const user = await currentUser();
   if (!user || !can(user, "import:run")) return new Response("forbidden", { status: 403 });
-  const id = Number((await params).id);
-  const batch = Number.isInteger(id) && id > 0 ? await getBatch(user, id) : null;
+  const id = parseId((await params).id);
+  const batch = id !== null ? await getBatch(user, id) : null;
   const table = batch ? RECORD_TABLE[batch.kind] : null;
-  if (!batch) return new Response("not found", { status: 404 });
-  await writeAudit(user, { action: "import.export-invalid", entity: "import_batch", entityId: String(id), detail: { kind: batch.kind, rows: batch.rowsInvalid } });
+  if (!batch) {
+    await auditRefusal(user, "not-found", { export: "import-invalid", batchId: (await params).id.slice(0, 20) });
+    return new Response("not found", { status: 404 });
+  }
+  // An unmasked export: the stated reason is required and kept in the audit row.
+  const reason = (new URL(request.url).searchParams.get("reason") ?? "").trim().slice(0, 200);
+  if (!reason) return new Response((await getT())("export.reasonRequired"), { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  await writeAudit(user, { action: "import.export-invalid", entity: "import_batch", entityId: String(id), reason, detail: { kind: batch.kind, unmasked: true, rows: batch.rowsInvalid } });
 
   const out = new PassThrough();
   out.write("\uFEFF");
@@ -50,6 +58,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   }
   const safeName = `batch-${id}-invalid.csv`;
   return new Response(Readable.toWeb(out) as ReadableStream, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${safeName}"` },
+    headers: { "content-type": "text/csv; charset=utf-8", "cache-control": "no-store", "content-disposition": `attachment; filename="${safeName}"` },
   });
 }

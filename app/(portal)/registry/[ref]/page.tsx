@@ -8,7 +8,8 @@ import { CHANGE_FIELDS, GENDERS, HUKOU_TYPES, isSensitive, type TChanges } from 
 import { deciderPermission } from "@/lib/changes/workflow";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
-import { can, guarded } from "@/lib/policy";
+import { idNumberOfRef } from "@/lib/ids/person-ref";
+import { can, guarded, NotFoundError } from "@/lib/policy";
 import { categoryLabel, fieldLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, surveyDataEntries, valueLabel } from "@/lib/registry/labels";
 import { getPersonPage } from "@/lib/registry/queries";
 
@@ -37,11 +38,13 @@ function Field({ label, value, testId, mono }: { label: string; value: React.Rea
 }
 
 // 人员信息: one person of the registry, opened by a user in scope (the view is audited).
-export default async function PersonPage({ params }: { params: Promise<{ idNumber: string }> }) {
-  const { idNumber } = await params;
+export default async function PersonPage({ params }: { params: Promise<{ ref: string }> }) {
+  const { ref } = await params;
   const user = await requireUser();
   const t = await getT();
-  const loaded = await guarded(getPersonPage(user, decodeURIComponent(idNumber)));
+  // The URL holds the person's opaque key (lib/ids/person-ref.ts), never the ID number.
+  const idNumber = idNumberOfRef(ref);
+  const loaded = await guarded(idNumber ? getPersonPage(user, idNumber) : Promise.reject(new NotFoundError("person")), { page: "person" });
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const { person, regionCode, hukouRegion, residenceRegion, history, tasks, changes } = loaded.value;
   const birthDate = person.birthDate ? person.birthDate.toISOString().slice(0, 10) : null;
@@ -121,7 +124,7 @@ export default async function PersonPage({ params }: { params: Promise<{ idNumbe
       <Section title={t("registry.print")} testId="print-links">
         <ul className="flex flex-wrap gap-3 text-sm">
           <li>
-            <Link href={`/print/person/${person.idNumber}`} target="_blank" className="text-blue-700 underline" data-testid="print-person">
+            <Link href={`/print/person/${ref}`} target="_blank" className="text-blue-700 underline" data-testid="print-person">
               {t("registry.printForm")}
             </Link>
           </li>
@@ -141,7 +144,9 @@ export default async function PersonPage({ params }: { params: Promise<{ idNumbe
             t={t}
             rows={changes.map((c) => {
               const permission = deciderPermission(c.state, c.sensitive);
-              return { ...c, changes: c.changes as TChanges, decidable: permission !== null && can(user, permission, c.regionCode) };
+              // Four eyes: one's own request is marked and not decidable by oneself.
+              const ownRequest = c.requestedById === user.id;
+              return { ...c, changes: c.changes as TChanges, ownRequest, decidable: permission !== null && can(user, permission, c.regionCode) && !ownRequest };
             })}
           />
           {canRequest && (

@@ -1,0 +1,81 @@
+import type { TMessageKey, Translate } from "@/lib/i18n/messages";
+
+// What the auditor reads instead of codes: a Chinese label for every action the portal writes to
+// the audit log (catalogue keys audit.action.<code>), and for the keys of the rows' details.
+// tests/unit/audit-labels.test.ts scans the sources for every action written, so that a new one
+// cannot go without its label.
+
+export const AUDIT_ACTIONS = [
+  "auth.sign-in",
+  "auth.sign-in-failed",
+  "person.view",
+  "print.form",
+  "print.summary",
+  "registry.search",
+  "task.list",
+  "change.list",
+  "comparison.list",
+  "comparison.run",
+  "comparison.export",
+  "import.run",
+  "import.invalid-list",
+  "import.export-invalid",
+  "access.refused",
+  "task.release",
+  "task.assign",
+  "task.save_draft",
+  "task.submit",
+  "task.approve",
+  "task.return",
+  "task.close_unreachable",
+  "task.reopen",
+  "task.visit",
+  "task.add-newly-found",
+  "task.add-newly-found-refused",
+  "team.create",
+  "change.request",
+  "change.approve",
+  "change.return",
+  "user.create",
+  "user.change-post",
+  "user.reset-password",
+  "user.disable",
+  "user.enable",
+  "audit.list",
+  "audit.export",
+] as const;
+
+export function auditActionLabel(t: Translate, action: string): string {
+  const key = `audit.action.${action}` as TMessageKey;
+  const label = t(key);
+  // An action recorded by a newer version than this catalogue: say so in words, with its code.
+  return label === key ? t("audit.action.other", { code: action }) : label;
+}
+
+/** A detail key in words ("rows" → 行数), or the key itself. */
+export function auditKeyLabel(t: Translate, key: string): string {
+  const k = `audit.key.${key}` as TMessageKey;
+  const label = t(k);
+  return label === k ? key : label;
+}
+
+/** A detail object as "key: value" lines, nested objects flattened ("filters · states: …"). */
+export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { key: string; value: string }[] {
+  if (detail === null || detail === undefined) return [];
+  if (typeof detail !== "object" || Array.isArray(detail)) return [{ key: prefix || t("audit.detail"), value: valueText(detail) }];
+  const out: { key: string; value: string }[] = [];
+  for (const [k, v] of Object.entries(detail as Record<string, unknown>)) {
+    const key = prefix ? `${prefix} · ${auditKeyLabel(t, k)}` : auditKeyLabel(t, k);
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) out.push(...auditDetailLines(t, v, key));
+    else if (v !== undefined) out.push({ key, value: valueText(v) });
+  }
+  return out;
+}
+
+function valueText(v: unknown): string {
+  if (Array.isArray(v)) return v.map(valueText).join("、");
+  if (v === null || v === undefined || v === "") return "—";
+  if (typeof v === "boolean") return v ? "是" : "否";
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
