@@ -172,12 +172,18 @@ const ACTIONS: Record<string, string[] | { exempt: string }> = {
   changePostAction: ["admin.users"],
   resetPasswordAction: ["admin.users"],
   toggleUserAction: ["admin.users"],
+  withdrawAccountRequestAction: ["admin.users"],
+  confirmAccountRequestAction: { exempt: "account:confirm: the confirmer is one level above the account's post (ACCOUNT_CONFIRMER), not a region prefix alone — level, region, self and admin refusals in tests/integration/account-requests.test.ts" },
+  refuseAccountRequestAction: { exempt: "account:confirm, as confirmAccountRequestAction: tests/integration/account-requests.test.ts" },
+  changeOwnPasswordAction: { exempt: "the signed-in user's own password only; no other account or data: tests/integration/sign-in-security.test.ts" },
   switchLanguage: { exempt: "sets the language cookie, reads no data" },
 };
 
 /** Every page and route handler, and the operation(s) its data comes from. */
 const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(auth)/sign-in/page.tsx": { exempt: "public sign-in form" },
+  "app/(auth)/account/password/page.tsx": { exempt: "the signed-in user's own password form; reads no other data" },
+  "app/(portal)/accounts/page.tsx": { exempt: "account:confirm pending requests, scoped by accountRequestWhere (level and region): tests/integration/account-requests.test.ts" },
   "app/api/auth/[...nextauth]/route.ts": { exempt: "next-auth's own endpoints" },
   "app/(portal)/page.tsx": ["region.page"],
   "app/(portal)/regions/[code]/page.tsx": ["region.page"],
@@ -277,6 +283,7 @@ describe("coverage: nothing can be forgotten", () => {
     const covered = new Set(Object.values(OPERATIONS).flatMap((o) => o.permission));
     const elsewhere: Partial<Record<TPermission, string>> = {
       "comparison:run": "startComparisonAction (see ACTIONS)",
+      "account:confirm": "confirmAccountRequestAction, refuseAccountRequestAction, /accounts (see ACTIONS, PAGES)",
       "export:run": "the export route checks it before comparison:view's listResults",
       "stats:view": "no page of its own yet",
     };
