@@ -29,6 +29,16 @@ export const COMMANDS: Record<string, Command> = {
     help: "write a run's results export (UTF-8 CSV with BOM): --run <id|latest> --out <file.csv>",
     run: async (flags) => exportResultsCommand(flags),
   },
+  "stats-export": {
+    help: "write a run's statistics (statistics.md §4, UTF-8 CSV with BOM, CRLF): --run <id|latest> --out <file.csv>",
+    run: async (flags) => {
+      const out = flags.out;
+      if (typeof out !== "string") throw new Error("usage: stats-export --run <id|latest> --out <file.csv>");
+      const { exportStats } = await import("@/lib/stats/export");
+      const r = await exportStats(typeof flags.run === "string" ? flags.run : "latest", out);
+      console.log(`run ${r.runId}: ${r.rows} rows written to ${out}`);
+    },
+  },
   import: {
     help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
     run: async (flags) => runImportCommand(flags),

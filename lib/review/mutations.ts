@@ -2,6 +2,7 @@ import { DomainError } from "@/lib/auth/action";
 import { prisma } from "@/lib/db/client";
 import { type Actor, NotFoundError } from "@/lib/policy";
 import { storeSurveyInRegistry } from "@/lib/registry/mutations";
+import { keepStatsCurrent } from "@/lib/stats/registered";
 import { ZSurveyForm } from "@/lib/survey/schema";
 import { applyTransition, loadTask } from "./transition";
 import type { TTaskState } from "./workflow";
@@ -19,7 +20,8 @@ export async function reviewTask(actor: Actor, input: { taskId: number; decision
       const data = form?.data as Record<string, unknown> | undefined;
       const parsed = ZSurveyForm.safeParse(data);
       if (!parsed.success) throw new DomainError("review.err.formInvalid");
-      await storeSurveyInRegistry(tx, actor, task, { ...parsed.data, newPerson: data?.newPerson as never });
+      // statistics.md §2: 登记率's numerator moves with the approval, in its transaction
+      await keepStatsCurrent(tx, task.idNumber, () => storeSurveyInRegistry(tx, actor, task, { ...parsed.data, newPerson: data?.newPerson as never }));
       await tx.surveyTask.update({ where: { id: task.id }, data: { closedAt: new Date() } });
     }
     return to;
