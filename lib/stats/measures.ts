@@ -102,7 +102,13 @@ SELECT (SELECT run_id FROM cmp_param), g.region, v.measure, v.value
   CROSS JOIN LATERAL (VALUES ${values}) AS v(measure, value);
 INSERT INTO stats_measure (run_id, region_code, measure, value)
 SELECT (SELECT run_id FROM cmp_param), '${NO_REGION}', m, 0 FROM unnest(ARRAY[${MEASURES.map((m) => `'${m.code}'`).join(", ")}]) AS m
-ON CONFLICT DO NOTHING;`;
+ON CONFLICT DO NOTHING;
+-- statistics.md §3: the survey counters' deltas (migration stats_task_counters) folded into one row
+-- per group; rows written meanwhile by other transactions are not seen and stay as they are.
+WITH d AS (DELETE FROM stats_task_count RETURNING *)
+INSERT INTO stats_task_count (region_code, state, newly_found, ever_submitted, ever_returned, tasks, failed_visits)
+SELECT region_code, state, newly_found, ever_submitted, ever_returned, sum(tasks), sum(failed_visits)
+  FROM d GROUP BY 1, 2, 3, 4, 5 HAVING sum(tasks) <> 0 OR sum(failed_visits) <> 0;`;
 }
 
 /**

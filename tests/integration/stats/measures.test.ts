@@ -200,4 +200,24 @@ describe("stats-export on a generated city", () => {
     await exportStats("latest", next);
     expect(diffs(asMap(parseExport(next).rows), b)).toEqual([]);
   }, 60_000);
+
+  it("the survey counters follow the tasks the runs created and updated, and the approval (and their folding by a run)", async () => {
+    const { surveyFiguresUnder } = await import("@/lib/stats/survey");
+    const c = await db();
+    try {
+      const { rows } = await c.query<{ code: string; state: string; n: number }>(
+        `SELECT left(region_code, 6) AS code, state::text AS state, count(*)::int AS n FROM survey_task GROUP BY 1, 2`,
+      );
+      const figures = await surveyFiguresUnder(c, "3204", 6);
+      for (const code of ["3204", ...new Set(rows.map((r) => r.code))]) {
+        const expected = Object.fromEntries(rows.filter((r) => r.code.startsWith(code)).reduce((m, r) => m.set(r.state, (m.get(r.state) ?? 0) + r.n), new Map<string, number>()));
+        expect(Object.fromEntries(Object.entries(figures.get(code)!.byState).filter(([, v]) => v !== 0)), code).toEqual(expected);
+      }
+      // folded by the last run: at most one row per group
+      const { rows: dup } = await c.query(`SELECT 1 FROM stats_task_count GROUP BY region_code, state, newly_found, ever_submitted, ever_returned HAVING count(*) > 1`);
+      expect(dup.length).toBe(0);
+    } finally {
+      await c.end();
+    }
+  });
 });
