@@ -1,4 +1,5 @@
 import { comparisonEn, comparisonZh } from "./messages-comparison";
+import { statsEn, statsZh } from "./messages-stats";
 import { surveyEn, surveyZh } from "./messages-survey";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
@@ -10,6 +11,7 @@ export type TLocale = (typeof LOCALES)[number];
 export const zh = {
   ...surveyZh,
   ...comparisonZh,
+  ...statsZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -170,6 +172,7 @@ export type TMessageKey = keyof typeof zh;
 export const en: Partial<Record<TMessageKey, string>> = {
   ...surveyEn,
   ...comparisonEn,
+  ...statsEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

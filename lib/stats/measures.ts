@@ -31,7 +31,7 @@ export interface Measure {
 
 export const MEASURES: readonly Measure[] = [
   { code: "persons", label: "stats.m.persons", where: "true" },
-  ...CATEGORIES.map((c) => ({ code: `category:${c}`, label: `category.${c}`, where: `category = '${c}'` })),
+  ...CATEGORIES.map((c) => ({ code: `category:${c}`, label: `comparison.category.${c}`, where: `category = '${c}'` })),
   { code: "to_register", label: "stats.m.to_register", where: TO_REGISTER },
   // of to_register: confirmed by the comparison or registered by an approved survey
   { code: "registered", label: "stats.m.registered", where: `${TO_REGISTER} AND (category = 'CONFIRMED' OR registered_by_survey)` },

@@ -17,3 +17,11 @@ CREATE TABLE "stats_measure" (
     "value" INTEGER NOT NULL,
     CONSTRAINT "stats_measure_pkey" PRIMARY KEY ("run_id","region_code","measure")
 );
+
+-- 3. Settings of the statistics per city: the pension coverage target below which a rate is marked
+--    (seed 002: 90 %). A city without a row uses 90.
+CREATE TABLE "stats_setting" (
+    "city_code" VARCHAR(4) NOT NULL,
+    "pension_target" DECIMAL(5,2) NOT NULL DEFAULT 90,
+    CONSTRAINT "stats_setting_pkey" PRIMARY KEY ("city_code")
+);
