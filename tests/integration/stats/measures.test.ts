@@ -220,4 +220,48 @@ describe("stats-export on a generated city", () => {
       await c.end();
     }
   });
+
+  it("every figure equals the count of its person list (人员明细), the export holds exactly the list's rows, and the list is scoped", async () => {
+    const { personList, personListAll, PAGE_SIZE } = await import("@/lib/stats/persons");
+    const { dashboard } = await import("@/lib/stats/dashboard");
+    const city = { id: 1, login: "c", role: "CITY_STAFF" as const, regionCode: "3204" };
+    const out = path.join(dir, "list.csv");
+    await exportStats("latest", out);
+    const fig = asMap(parseExport(out).rows);
+    const community = regionCodes.find((c) => c.length === 12 && fig.get(c)!.get("persons")! > 0)!;
+    for (const region of ["3204", "-", community.slice(0, 6), community.slice(0, 9), community]) {
+      for (const m of MEASURE_ORDER) {
+        const list = await personList(city, { region, measure: m });
+        expect(list.total, `${region} ${m}`).toBe(fig.get(region)!.get(m));
+        expect(list.rows.length).toBe(Math.min(PAGE_SIZE, list.total));
+      }
+    }
+    // the dashboard shows the same figures
+    const d = await dashboard(city);
+    expect(d.total.figures).toEqual(Object.fromEntries(fig.get("3204")!));
+    expect(d.elsewhereRow!.figures).toEqual(Object.fromEntries(fig.get("-")!));
+    // every page of the list = the export's rows; a search narrows both alike
+    const all = await personListAll(city, { region: community.slice(0, 6), measure: "needs_survey" });
+    const paged = [];
+    for (let page = 1; paged.length < all.rows.length; page++) paged.push(...(await personList(city, { region: community.slice(0, 6), measure: "needs_survey", page })).rows);
+    expect(paged).toEqual(all.rows);
+    const someone = all.rows[3];
+    const byId = await personList(city, { region: community.slice(0, 6), measure: "needs_survey", q: someone.idNumber.slice(8, 14) });
+    expect(byId.rows.map((r) => r.idNumber)).toContain(someone.idNumber);
+    expect(byId.rows.every((r) => r.idNumber.includes(someone.idNumber.slice(8, 14)) || r.name.includes(someone.idNumber.slice(8, 14)))).toBe(true);
+    expect((await personListAll(city, { region: community.slice(0, 6), measure: "needs_survey", q: someone.idNumber.slice(8, 14) })).rows).toEqual(byId.rows);
+    expect(byId.rows[0].maskedId).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+    // scope: another district, a sibling community, the '-' row below city level: not found
+    const district = { id: 2, login: "d", role: "DISTRICT_REVIEWER" as const, regionCode: community.slice(0, 6) };
+    const other = regionCodes.find((c) => c.length === 6 && c !== district.regionCode)!;
+    await expect(personList(district, { region: other, measure: "persons" })).rejects.toThrow(/^not found/);
+    await expect(personList(district, { region: "-", measure: "persons" })).rejects.toThrow(/^not found/);
+    await expect(dashboard(district, other)).rejects.toThrow(/^not found/);
+    const surveyor = { id: 3, login: "s", role: "COMMUNITY_SURVEYOR" as const, regionCode: community };
+    const sibling = regionCodes.find((c) => c.length === 12 && c !== community && c.startsWith(community.slice(0, 9)))!;
+    await expect(dashboard(surveyor, sibling)).rejects.toThrow(/^not found/);
+    expect((await dashboard(surveyor)).total.figures.persons).toBe(fig.get(community)!.get("persons"));
+    // a surveyor may not export
+    await expect(personListAll(surveyor, { region: community, measure: "persons" })).rejects.toThrow();
+  }, 120_000);
 });
