@@ -8,6 +8,7 @@ import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { guarded, roleHas } from "@/lib/policy";
 import { type Dashboard, dashboard, type DashboardRow } from "@/lib/stats/dashboard";
+import { belowTarget, formatRate } from "@/lib/stats/format";
 import { NO_REGION, RATES } from "@/lib/stats/measures";
 import { TASK_STATES } from "@/lib/stats/survey";
 
@@ -19,7 +20,7 @@ import { TASK_STATES } from "@/lib/stats/survey";
 export const dynamic = "force-dynamic";
 
 function pct(num: number, den: number): string | null {
-  return den === 0 ? null : `${((num / den) * 100).toFixed(1)}%`;
+  return den === 0 ? null : formatRate(num, den);
 }
 
 export default async function StatsPage({ searchParams }: { searchParams: Promise<{ region?: string }> }) {
@@ -47,7 +48,7 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
     const n = row.figures[rate.num] ?? 0;
     const den = row.figures[rate.den] ?? 0;
     const p = pct(n, den);
-    const below = "target" in rate && p !== null && (n / den) * 100 < d.pensionTarget;
+    const below = "target" in rate && belowTarget(n, den, d.pensionTarget);
     return (
       <span className={below ? "font-semibold text-red-700" : undefined} data-testid={testId} title={below ? t("stats.belowTarget", { target: d.pensionTarget }) : undefined}>
         <span className="tabular-nums">{p ?? "—"}</span>
