@@ -39,6 +39,14 @@ export const COMMANDS: Record<string, Command> = {
       console.log(`run ${r.runId}: ${r.rows} rows written to ${out}`);
     },
   },
+  snapshot: {
+    help: "take the month-end snapshot of the statistics: [--month YYYY-MM] (default: the current month; replaces it)",
+    run: async (flags) => {
+      const { takeSnapshot } = await import("@/lib/stats/snapshot");
+      const r = await takeSnapshot(typeof flags.month === "string" ? flags.month : null);
+      console.log(`snapshot ${r.month}: ${r.rows} rows (run ${r.runId ?? "none"})`);
+    },
+  },
   import: {
     help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
     run: async (flags) => runImportCommand(flags),

@@ -9,6 +9,7 @@ import { getT } from "@/lib/i18n/server";
 import { guarded, roleHas } from "@/lib/policy";
 import { type Dashboard, dashboard, type DashboardRow } from "@/lib/stats/dashboard";
 import { belowTarget, formatRate } from "@/lib/stats/format";
+import { ensureLastMonthSnapshot } from "@/lib/stats/snapshot";
 import { NO_REGION, RATES } from "@/lib/stats/measures";
 import { TASK_STATES } from "@/lib/stats/survey";
 
@@ -27,6 +28,7 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
   const user = await requireUser();
   const t = await getT();
   if (!roleHas(user.role, "stats:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  await ensureLastMonthSnapshot(); // the first dashboard of a new month keeps the month before
   const res = await guarded(dashboard(user, (await searchParams).region));
   if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
   const d = res.value;

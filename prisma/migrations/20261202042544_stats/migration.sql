@@ -22,6 +22,6 @@ CREATE TABLE "stats_measure" (
 --    (seed 002: 90 %). A city without a row uses 90.
 CREATE TABLE "stats_setting" (
     "city_code" VARCHAR(4) NOT NULL,
-    "pension_target" DECIMAL(5,2) NOT NULL DEFAULT 90,
+    "pension_target" DOUBLE PRECISION NOT NULL DEFAULT 90,
     CONSTRAINT "stats_setting_pkey" PRIMARY KEY ("city_code")
 );

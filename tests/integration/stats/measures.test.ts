@@ -264,4 +264,35 @@ describe("stats-export on a generated city", () => {
     // a surveyor may not export
     await expect(personListAll(surveyor, { region: community, measure: "persons" })).rejects.toThrow();
   }, 120_000);
+
+  it("a month-end snapshot keeps the latest run's figures and the task counts; the first dashboard of a month takes the month before once", async () => {
+    const { takeSnapshot, ensureLastMonthSnapshot } = await import("@/lib/stats/snapshot");
+    const c = await db();
+    try {
+      const r = await takeSnapshot("2026-10");
+      expect(r.runId).toBe((await c.query(`SELECT max(run_id) AS id FROM stats_measure`)).rows[0].id);
+      const { rows: diff } = await c.query(
+        `(SELECT region_code, measure, value FROM stats_snapshot WHERE month = '2026-10' AND measure NOT LIKE 'tasks:%'
+          EXCEPT SELECT region_code, measure, value FROM stats_measure WHERE run_id = $1)
+         UNION ALL
+         (SELECT region_code, measure, value FROM stats_measure WHERE run_id = $1
+          EXCEPT SELECT region_code, measure, value FROM stats_snapshot WHERE month = '2026-10')`,
+        [r.runId],
+      );
+      expect(diff).toEqual([]);
+      const tasks = (await c.query<{ n: number }>(`SELECT sum(value)::int AS n FROM stats_snapshot WHERE month = '2026-10' AND measure LIKE 'tasks:%'`)).rows[0].n;
+      expect(tasks).toBe((await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM survey_task`)).rows[0].n);
+      // taking it again replaces it (same rows)
+      expect((await takeSnapshot("2026-10")).rows).toBe(r.rows);
+      await expect(takeSnapshot("2026-13")).rejects.toThrow(/YYYY-MM/);
+      const last = (await c.query<{ m: string }>(`SELECT to_char((now() AT TIME ZONE 'Asia/Shanghai') - interval '1 month', 'YYYY-MM') AS m`)).rows[0].m;
+      await ensureLastMonthSnapshot();
+      const taken = (await c.query(`SELECT min(taken_at) AS t, count(*)::int AS n FROM stats_snapshot WHERE month = $1`, [last])).rows[0];
+      expect(taken.n).toBe(r.rows);
+      await ensureLastMonthSnapshot(); // not again
+      expect((await c.query(`SELECT min(taken_at) AS t FROM stats_snapshot WHERE month = $1`, [last])).rows[0].t).toEqual(taken.t);
+    } finally {
+      await c.end();
+    }
+  });
 });
