@@ -52,6 +52,24 @@ export const COMMANDS: Record<string, Command> = {
       console.log(`run ${r.runId}: ${r.rows} employers written to ${flags.out}`);
     },
   },
+  "stats-export": {
+    help: "write a run's statistics (statistics.md §4, UTF-8 CSV with BOM, CRLF): --run <id|latest> --out <file.csv>",
+    run: async (flags) => {
+      const out = flags.out;
+      if (typeof out !== "string") throw new Error("usage: stats-export --run <id|latest> --out <file.csv>");
+      const { exportStats } = await import("@/lib/stats/export");
+      const r = await exportStats(typeof flags.run === "string" ? flags.run : "latest", out);
+      console.log(`run ${r.runId}: ${r.rows} rows written to ${out}`);
+    },
+  },
+  snapshot: {
+    help: "take the month-end snapshot of the statistics: [--month YYYY-MM] (default: the current month; replaces it)",
+    run: async (flags) => {
+      const { takeSnapshot } = await import("@/lib/stats/snapshot");
+      const r = await takeSnapshot(typeof flags.month === "string" ? flags.month : null);
+      console.log(`snapshot ${r.month}: ${r.rows} rows (run ${r.runId ?? "none"})`);
+    },
+  },
   import: {
     help: "import a data file: --kind <regions|population|enrolment|department|elsewhere> --file <path> [--replace]",
     run: async (flags) => runImportCommand(flags),

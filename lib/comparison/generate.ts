@@ -3,7 +3,7 @@ import path from "node:path";
 import iconv from "iconv-lite";
 import { makeIdNumber } from "@/lib/ids/id-number";
 import { demoRegions, prng } from "@/prisma/seed/demo";
-import { type RawRow, type RefKind, referenceCompare, resultsCsvLine } from "./reference";
+import { type RawRow, type RefInput, type RefKind, referenceCompare, resultsCsvLine } from "./reference";
 
 // A synthetic city in the import formats (import-formats.md), for the end-to-end test and the
 // benchmark: regions.csv, population.csv, several enrolment files (mixed schemes, English or Chinese
@@ -34,6 +34,8 @@ export interface GenerateResult {
   /** Data rows written in all files but regions. */
   rows: number;
   expectedFile?: string;
+  /** With `expected`: the oracle's input (reference.ts), for tests that restate more of the spec. */
+  oracleInput?: Omit<RefInput, "basis">;
 }
 
 const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢钱汪";
@@ -322,6 +324,7 @@ export async function generateCity(opts: GenerateOptions): Promise<GenerateResul
       const { results } = referenceCompare({ asOf, basis, cityCode: city, communities, batches });
       fs.writeFileSync(file, `\uFEFFid_number,name,category,flags,missing_schemes,region_code\n${results.map((r) => `${resultsCsvLine(r)}\n`).join("")}`);
     };
+    result.oracleInput = { asOf, cityCode: city, communities, batches };
     result.expectedFile = out("expected-results.csv");
     write(result.expectedFile, "hukou");
     // the same inputs compared with the residence basis

@@ -25,6 +25,10 @@ export interface RefResult {
   flags: string[];
   missing_schemes: string[];
   region_code: string;
+  /** Facts the statistics count (statistics.md §2), for their test: §3's active schemes (sorted),
+   *  whether pension and the employee set apply, and the statistics region (statistics.md §1: the
+   *  survey region when it is a known community, whatever the category; else ""). */
+  facts: { active: string[]; pension_applies: boolean; employee_set: boolean; stats_region: string };
 }
 
 // ---- value normalisation (import-formats.md "Values", "Coded values") ----
@@ -318,6 +322,7 @@ export function referenceCompare(input: RefInput): { results: RefResult[]; inval
       flags: [...flags].sort(),
       missing_schemes: [...missing].sort(),
       region_code: needsSurvey && knownCommunity ? surveyCode : "",
+      facts: { active: [...active].sort(), pension_applies: pensionApplies, employee_set: employeeSet, stats_region: knownCommunity ? surveyCode : "" },
     });
   }
   results.sort((a, b) => (a.id_number < b.id_number ? -1 : a.id_number > b.id_number ? 1 : 0));

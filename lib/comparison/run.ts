@@ -8,6 +8,8 @@ import { attachPartitionTable, createPartitionTable, type PartitionOf, partition
 import { actAsOwnerOf } from "@/lib/db/roles";
 import { env } from "@/lib/env";
 import { comparisonJobKey, JobProgressWriter } from "@/lib/jobs/progress";
+import { statsStepSql } from "@/lib/stats/measures";
+import { CATEGORIES } from "./codes";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
 // ./sql, executed in order in ONE transaction on a dedicated connection. Their working tables live
@@ -51,21 +53,14 @@ export interface ComparisonSummary {
   inputBatchIds: number[];
 }
 
-export const CATEGORIES = ["EXCLUDED", "INFO_ERROR", "DUPLICATE", "NOT_INSURED", "INTERRUPTED", "PARTIAL", "CONFIRMED"] as const;
-export type TCategory = (typeof CATEGORIES)[number];
-
-export const FLAGS = [
-  "deceased", "prisoner", "military", "emigrated", "moved_out", "non_local", "name_mismatch", "gender_mismatch", "birth_mismatch", "no_region",
-  "dup_pension", "dup_medical", "dup_place", "elsewhere_in_province", "elsewhere_out_of_province", "no_pension", "no_medical", "missing_employee_schemes", "interrupted",
-] as const;
-
-export const SCHEMES = ["110", "120", "170", "210", "310", "390", "410", "510"] as const;
+// The codes of comparison-rules.md (categories in §5 order, flags, schemes): ./codes.ts
+export { CATEGORIES, FLAGS, SCHEMES, type TCategory } from "./codes";
 
 // Found next to this file, or from the working directory when bundled by Next.
 const SQL_DIRS = [path.join(import.meta.dirname ?? "", "sql"), path.join(process.cwd(), "lib/comparison/sql")];
 
 /** The steps of a run: one SQL file each, in file-name order. */
-export const STEPS: { file: string; label: string }[] = [
+export const STEPS: { file: string; label: string; sql?: () => string }[] = [
   { file: "01-functions.sql", label: "functions" },
   { file: "02-inputs.sql", label: "inputs and ID validity" },
   { file: "03-population.sql", label: "population and duplicate IDs" },
@@ -75,6 +70,9 @@ export const STEPS: { file: string; label: string }[] = [
   { file: "07-results.sql", label: "results, counts and diff" },
   { file: "08-tasks.sql", label: "survey tasks" },
   { file: "09-registry.sql", label: "registry" },
+  // statistics.md: the measures per statistics region, after the registry (registered by survey);
+  // generated from the one definition of the measures, lib/stats/measures.ts
+  { file: "10-stats", label: "statistics", sql: statsStepSql },
 ];
 
 const LOCK_KEY = 727275;
@@ -99,7 +97,7 @@ const ROWS_BEFORE: Record<string, { sql: string; table: string; columns: string;
   "07-results.sql": {
     sql: "07-result-rows.sql",
     table: "comparison_result",
-    columns: "run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age",
+    columns: "run_id, id_number, name, category, flags, missing_schemes, active_schemes, region_code, survey_region_code, hukou_region_code, count_region_code, non_local, age, pension_applies, employee_applies",
     partition: RESULT_PARTITIONS,
   },
   // the new survey tasks of 08-task-rows.sql
@@ -243,7 +241,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
         const n = await writer.load(client, loadSql(rows.sql), rows, runId, file);
         if (rows.sql === "08-task-rows.sql") tasksCreated = n;
       }
-      await client.query(loadSql(STEPS[i].file));
+      await client.query(STEPS[i].sql?.() ?? loadSql(STEPS[i].file));
     }
     await progress(total, "summary");
     const summary = await summarise(client, runId, tasksCreated);

@@ -1,6 +1,7 @@
 import { accountEn, accountZh } from "./messages-account";
 import { comparisonEn, comparisonZh } from "./messages-comparison";
 import { securityEn, securityZh } from "./messages-security";
+import { statsEn, statsZh } from "./messages-stats";
 import { surveyEn, surveyZh } from "./messages-survey";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
@@ -14,6 +15,7 @@ export const zh = {
   ...surveyZh,
   ...comparisonZh,
   ...securityZh,
+  ...statsZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -186,6 +188,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...surveyEn,
   ...comparisonEn,
   ...securityEn,
+  ...statsEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

@@ -2,6 +2,7 @@ import { DomainError } from "@/lib/auth/action";
 import { prisma } from "@/lib/db/client";
 import { type Actor, NotFoundError } from "@/lib/policy";
 import { storeSurveyInRegistry } from "@/lib/registry/mutations";
+import { keepStatsCurrent } from "@/lib/stats/registered";
 import { ZStoredNewPerson, ZSurveyForm } from "@/lib/survey/schema";
 import { applyTransition, loadTask } from "./transition";
 import type { TTaskState } from "./workflow";
@@ -22,7 +23,10 @@ export async function reviewTask(actor: Actor, input: { taskId: number; decision
       // The newly found person's basic data reaches the registry only in the form it was entered in.
       const newPerson = data?.newPerson === undefined ? undefined : ZStoredNewPerson.safeParse(data.newPerson);
       if (newPerson && !newPerson.success) throw new DomainError("review.err.formInvalid");
-      await storeSurveyInRegistry(tx, actor, task, { ...parsed.data, newPerson: newPerson?.data ? { ...newPerson.data, hukouAddress: newPerson.data.hukouAddress ?? null } : undefined });
+      // statistics.md §2: 登记率's numerator moves with the approval, in its transaction
+      await keepStatsCurrent(tx, task.idNumber, () =>
+        storeSurveyInRegistry(tx, actor, task, { ...parsed.data, newPerson: newPerson?.data ? { ...newPerson.data, hukouAddress: newPerson.data.hukouAddress ?? null } : undefined }),
+      );
       await tx.surveyTask.update({ where: { id: task.id }, data: { closedAt: new Date() } });
     }
     return to;

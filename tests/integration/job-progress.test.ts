@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getRun, listRuns } from "@/lib/comparison/queries";
+import { STEPS } from "@/lib/comparison/run";
 import { pool } from "@/lib/db/client";
 import { getJob, importJobKey, JobProgressWriter, recentImportJobs } from "@/lib/jobs/progress";
 import type { Actor } from "@/lib/policy";
@@ -93,7 +94,7 @@ describe("comparison progress", () => {
         const r = runs.find((x) => x.status === "RUNNING");
         return r?.progress && r.progress.done >= 3 ? r : null;
       });
-      expect(running.progress).toMatchObject({ phase: "running", total: 10 });
+      expect(running.progress).toMatchObject({ phase: "running", total: STEPS.length + 1 });
     } finally {
       child.kill("SIGKILL");
     }

@@ -189,3 +189,36 @@ describe("newly found persons (新发现人员)", () => {
     expect(person.status).toBe("REGISTERED_BY_SURVEY");
   });
 });
+
+describe("survey counters (statistics.md §3)", () => {
+  it("after every transition above, the counters equal a direct count of the tasks and their events, per region", async () => {
+    const { pool } = await import("@/lib/db/client");
+    const { surveyFiguresUnder } = await import("@/lib/stats/survey");
+    const direct = await pool().query<{ code: string; state: string; newly: boolean; sub: boolean; ret: boolean; n: number; failed: number }>(
+      `SELECT left(t.region_code, 9) AS code, t.state::text AS state, t.newly_found AS newly,
+              EXISTS (SELECT 1 FROM task_event e WHERE e.task_id = t.id AND e.to_state = 'SUBMITTED') AS sub,
+              EXISTS (SELECT 1 FROM task_event e WHERE e.task_id = t.id AND e.to_state = 'RETURNED') AS ret,
+              1 AS n, t.failed_visits AS failed
+         FROM survey_task t`,
+    );
+    const figures = await surveyFiguresUnder(pool(), "3204", 9);
+    const streets = new Set(direct.rows.map((r) => r.code));
+    expect(streets.size).toBeGreaterThan(0);
+    expect(figures.get("320404001")).toBeUndefined(); // no task there
+    for (const code of ["3204", ...streets]) {
+      const rows = direct.rows.filter((r) => r.code.startsWith(code));
+      const f = figures.get(code)!;
+      const byState: Record<string, number> = {};
+      for (const r of rows) byState[r.state] = (byState[r.state] ?? 0) + 1;
+      expect(Object.fromEntries(Object.entries(f.byState).filter(([, v]) => v !== 0)), code).toEqual(byState);
+      expect(f.published).toBe(rows.filter((r) => r.state !== "SETTLED").length);
+      expect(f.closed).toBe(rows.filter((r) => r.state === "DISTRICT_APPROVED" || r.state === "UNREACHABLE").length);
+      expect(f.submitted).toBe(rows.filter((r) => r.sub).length);
+      expect(f.returned).toBe(rows.filter((r) => r.ret).length);
+      expect(f.newlyFound).toBe(rows.filter((r) => r.newly).length);
+      expect(f.failedVisits).toBe(rows.reduce((a, r) => a + r.failed, 0));
+    }
+    const all = figures.get("3204")!;
+    for (const n of [all.returned, all.newlyFound, all.closed, all.submitted]) expect(n).toBeGreaterThan(0);
+  });
+});

@@ -113,6 +113,8 @@ SELECT x.k, x.id, x.name, x.category,
        -- where the person is counted on the dashboards: their known community, else the city only
        CASE WHEN x.known_community THEN x.survey_code END AS count_region,
        x.survey_code, x.hukou, x.non_local, x.age,
+       -- §3 pension applies / the employee set applies, kept for the statistics (statistics.md §2)
+       (x.age >= 16 AND NOT x.student) AS pension_applies, x.employee AS employee_applies,
        -- the population record's basic data, for the registry (08-registry.sql)
        x.gender, x.birth_date, x.ethnicity, x.hukou_address, x.residence, x.residence_address, x.phone
   FROM categorised x;
