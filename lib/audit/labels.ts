@@ -43,6 +43,18 @@ export const AUDIT_ACTIONS = [
   "user.enable",
   "audit.list",
   "audit.export",
+  "auth.lockout",
+  "auth.sign-in-locked",
+  "auth.sign-out",
+  "auth.idle-timeout",
+  "user.request-create",
+  "user.request-post",
+  "user.request-reset",
+  "user.confirm-request",
+  "user.refuse-request",
+  "user.withdraw-request",
+  "user.change-own-password",
+  "stats.export-persons",
 ] as const;
 
 export function auditActionLabel(t: Translate, action: string): string {

@@ -12,6 +12,7 @@ import { makeIdNumber } from "@/lib/ids/id-number";
 import { listBatches } from "@/lib/import/queries";
 import { type Actor, can, PERMISSIONS, ROLE_LEVEL, ROLES, type TPermission, type TRole } from "@/lib/policy";
 import { getRegionForUser } from "@/lib/regions/queries";
+import { dashboard } from "@/lib/stats/dashboard";
 import { getPersonPage, searchPersons } from "@/lib/registry/queries";
 import { reviewTask } from "@/lib/review/mutations";
 import type { TTaskState } from "@/lib/review/workflow";
@@ -147,6 +148,8 @@ const OPERATIONS: Record<string, Operation> = {
   "admin.users": { permission: "admin:users", scope: "role", run: (a) => listUsers(a) },
   "admin.regions": { permission: "admin:regions", scope: "role", run: (a) => listRegionsForAdmin(a) },
   "audit.list": { permission: "audit:view", scope: "role", run: (a) => listAudit(a, {}, 0) },
+  // 统计分析 (/stats)
+  "stats.dashboard": { permission: "stats:view", scope: "region", run: (a, r) => dashboard(a, r) },
 };
 
 /**
@@ -209,6 +212,9 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(portal)/admin/users/page.tsx": ["admin.users"],
   "app/(portal)/admin/regions/page.tsx": ["admin.regions"],
   "app/(portal)/audit/page.tsx": ["audit.list"],
+  "app/(portal)/stats/page.tsx": ["stats.dashboard"],
+  "app/(portal)/stats/persons/page.tsx": { exempt: "stats:view person lists need a run's statistics: scope (own, child, sibling, out of region, the '-' row) in tests/integration/stats/measures.test.ts and tests/e2e/stats.spec.ts" },
+  "app/api/stats/persons/route.ts": { exempt: "the person list's export, same query as /stats/persons: tests/integration/stats/measures.test.ts" },
   "app/(portal)/audit/export/route.ts": ["audit.list"],
 };
 
@@ -283,9 +289,10 @@ describe("coverage: nothing can be forgotten", () => {
     const covered = new Set(Object.values(OPERATIONS).flatMap((o) => o.permission));
     const elsewhere: Partial<Record<TPermission, string>> = {
       "comparison:run": "startComparisonAction (see ACTIONS)",
+      "task:progress": "navigation only (the /tasks entry); the page's data is task:view's task.progress",
       "account:confirm": "confirmAccountRequestAction, refuseAccountRequestAction, /accounts (see ACTIONS, PAGES)",
       "export:run": "the export route checks it before comparison:view's listResults",
-      "stats:view": "no page of its own yet",
+
     };
     for (const p of Object.keys(PERMISSIONS) as TPermission[]) expect(covered.has(p) || p in elsewhere, p).toBe(true);
   });

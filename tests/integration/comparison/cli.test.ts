@@ -51,7 +51,7 @@ describe("cli generate, compare and export-results", () => {
     expect(e.status, e.stderr).toBe(0);
     expect(fs.readFileSync(out, "utf8")).toBe(fs.readFileSync(path.join(dir, "expected-results.csv"), "utf8"));
     expect(cli("export-results", "--run", "latest", "--out", path.join(dir, "latest.csv")).status).toBe(0);
-  });
+  }, 240_000);
 
   it("refuses a bad as-of date and an unknown run", () => {
     expect(cli("compare", "--as-of", "2026-02-30").status).not.toBe(0);
