@@ -27,6 +27,7 @@ const b = newId("19800101"); // B: 390 only → PARTIAL (170 missing)
 const e = newId("19800101"); // A: 390 active, 170 suspended → INTERRUPTED
 const d = newId("19800101"); // A: fully insured → not in the ledger
 const g = newId("19800101"); // C: nothing active, another district
+const h = newId("19800101", "1"); // A: gender mismatch → INFO_ERROR (not a ledger category) until a survey says not insured
 
 async function entryOf(id: string, status = "OPEN"): Promise<number> {
   const { rows } = await c.query<{ id: number }>(`SELECT id FROM outreach_entry WHERE id_number = $1 AND status = $2`, [id, status]);
@@ -43,6 +44,7 @@ beforeAll(async () => {
     { id: e, hukou: COMMUNITY_A },
     { id: d, hukou: COMMUNITY_A },
     { id: g, hukou: COMMUNITY_C },
+    { id: h, hukou: COMMUNITY_A, gender: "2" },
   ]);
   await enrolment(c, [{ id: b, scheme: "390" }, { id: e, scheme: "390" }, { id: e, scheme: "170", status: 2 }, ...resident(d)]);
   run1 = (await runComparison({ asOf: "2026-11-25" })).runId;
@@ -149,7 +151,7 @@ describe("the outreach ledger", () => {
     expect((await ledgerSummary(city)).entries).toBe(4);
   });
 
-  it("a closed entry takes no more contacts; a person missing again enters anew", async () => {
+  it("a settled entry takes no more contacts; a person still missing part of S keeps one open entry", async () => {
     await expect(recordContact(surveyorA, ZContact.parse({ entryId: String(await entryOf(a, "ENROLLED")), contactedOn: "2026-12-01", channel: "SMS", outcome: "REFUSES" }))).rejects.toThrow("outreach.err.notOpen");
     // b's 390 record is retired: still PARTIAL and now also missing 390 → stays open, not re-entered
     await c.query(`UPDATE import_batch SET status = 'RETIRED' WHERE id = (SELECT min(batch_id) FROM enrolment_record WHERE id_number = $1)`, [b]);
@@ -157,7 +159,19 @@ describe("the outreach ledger", () => {
     const bEntries = await c.query<{ status: string; run_id: number; missing_schemes: string[] }>(`SELECT status, run_id, missing_schemes FROM outreach_entry WHERE id_number = $1`, [b]);
     expect(bEntries.rows).toHaveLength(1);
     expect(bEntries.rows[0].missing_schemes.sort()).toEqual(["170", "390"]);
-    // the retired batch also held a's nothing and e's records: e is now NOT_INSURED, still open
+    // the retired batch also held e's records: e is now NOT_INSURED, still open
     expect((await c.query(`SELECT 1 FROM outreach_entry WHERE id_number = $1 AND status = 'OPEN' AND last_run_id = $2`, [e, run3])).rowCount).toBe(1);
+  });
+
+  it("a person whose approved survey says they are still not insured enters from the survey, with its reason", async () => {
+    expect((await ledgerPage(city, { q: h }, 0)).total).toBe(0);
+    const task = (await c.query<{ id: number }>(`SELECT id FROM survey_task WHERE id_number = $1`, [h])).rows[0];
+    expect(task).toBeDefined();
+    await c.query(`UPDATE survey_task SET state = 'DISTRICT_APPROVED' WHERE id = $1`, [task.id]);
+    await c.query(`INSERT INTO survey_form (task_id, data) VALUES ($1, $2)`, [task.id, JSON.stringify({ pension: "NONE", medical: "RESIDENT", reasons: ["CANNOT_AFFORD"] })]);
+    await runComparison({ asOf: "2026-12-02" });
+    const [row] = (await ledgerPage(surveyorA, { q: h }, 0)).rows;
+    expect(row).toMatchObject({ idNumber: h, source: "SURVEY", category: "INFO_ERROR", reasons: ["CANNOT_AFFORD"] });
+    expect(row.missingSchemes.length).toBeGreaterThan(0);
   });
 });
