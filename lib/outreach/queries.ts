@@ -89,13 +89,17 @@ function ledgerWhere(actor: Actor, f: LedgerFilter & { entryId?: number; anyStat
   return where.length ? where.join(" AND ") : "true";
 }
 
-const FROM = `
-  FROM outreach_entry o
-  LEFT JOIN person p ON p.id_number = o.id_number
-  LEFT JOIN LATERAL (
+const PERSON_JOIN = `LEFT JOIN person p ON p.id_number = o.id_number`;
+/** The entry's latest contact (its promise decides "overdue"). */
+const LAST_CONTACT_JOIN = `LEFT JOIN LATERAL (
     SELECT to_char(c.contacted_on, 'YYYY-MM-DD') AS contacted_on, c.outcome, c.promised_on
       FROM outreach_contact c WHERE c.entry_id = o.id
      ORDER BY c.contacted_on DESC, c.id DESC LIMIT 1) lc ON true`;
+
+/** FROM for a WHERE clause: the person and latest-contact joins only when the clause needs them. */
+function fromFor(where: string): string {
+  return `FROM outreach_entry o ${where.includes("p.") ? PERSON_JOIN : ""} ${where.includes("lc.") ? LAST_CONTACT_JOIN : ""}`;
+}
 
 interface RawRow {
   id: number;
@@ -124,11 +128,18 @@ export async function ledgerPage(actor: Actor, f: LedgerFilter & { entryId?: num
   await ensureSettled();
   const params: unknown[] = [];
   const where = ledgerWhere(actor, f, params);
-  const total = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n ${FROM} WHERE ${where}`, params)).rows[0].n;
+  const total = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n ${fromFor(where)} WHERE ${where}`, params)).rows[0].n;
   params.push(todayCst());
   const today = params.length;
+  // The page's entries first (sorted, limited), then their person, reasons and contacts: the
+  // per-row lookups run for the page only, whatever the size of the ledger.
   const { rows } = await pool().query<RawRow>(
-    `SELECT o.id, o.id_number, p.name, o.region_code, g.name AS region_name, o.category, o.status, o.source,
+    `WITH page AS (
+       SELECT o.id ${fromFor(where)} WHERE ${where}
+        ORDER BY o.region_code NULLS LAST, o.id_number
+        LIMIT ${Math.trunc(pageSize)} OFFSET ${Math.max(0, Math.trunc(page)) * Math.trunc(pageSize)}
+     )
+     SELECT o.id, o.id_number, p.name, o.region_code, g.name AS region_name, o.category, o.status, o.source,
             o.missing_schemes, o.interrupted_schemes, p.phone,
             coalesce(nullif(p.residence_address, ''), p.hukou_address) AS address,
             (SELECT array(SELECT jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.data -> 'reasons') = 'array' THEN f.data -> 'reasons' ELSE '[]'::jsonb END))
@@ -139,11 +150,11 @@ export async function ledgerPage(actor: Actor, f: LedgerFilter & { entryId?: num
             lc.contacted_on, lc.outcome, to_char(lc.promised_on, 'YYYY-MM-DD') AS promised_on,
             (o.status = 'OPEN' AND coalesce(lc.promised_on < $${today}::date, false)) AS overdue,
             o.settled_at
-       ${FROM}
+       FROM page JOIN outreach_entry o ON o.id = page.id
+       ${PERSON_JOIN}
+       ${LAST_CONTACT_JOIN}
        LEFT JOIN region g ON g.code = o.region_code
-      WHERE ${where}
-      ORDER BY o.region_code NULLS LAST, o.id_number
-      LIMIT ${Math.trunc(pageSize)} OFFSET ${Math.max(0, Math.trunc(page)) * Math.trunc(pageSize)}`,
+      ORDER BY o.region_code NULLS LAST, o.id_number`,
     params,
   );
   const full = seesFullContact(actor);
@@ -215,13 +226,16 @@ export async function ledgerSummary(actor: Actor, region?: string): Promise<Ledg
   const params: unknown[] = [];
   const where = ledgerWhere(actor, { region, anyStatus: true }, params);
   params.push(todayCst());
+  // The latest contact of every entry in one pass (a hash join), not a lookup per entry.
   const { rows } = await pool().query<Omit<LedgerSummary, "conversion">>(
     `SELECT count(*)::int AS entries,
             count(*) FILTER (WHERE o.status = 'OPEN')::int AS open,
             count(*) FILTER (WHERE o.status = 'ENROLLED')::int AS enrolled,
             count(*) FILTER (WHERE o.status = 'CLOSED')::int AS closed,
-            count(*) FILTER (WHERE o.status = 'OPEN' AND lc.promised_on < $${params.length}::date)::int AS overdue
-       ${FROM} WHERE ${where}`,
+            count(*) FILTER (WHERE o.status = 'OPEN' AND lp.promised_on < $${params.length}::date)::int AS overdue
+       FROM outreach_entry o
+       LEFT JOIN (SELECT DISTINCT ON (entry_id) entry_id, promised_on FROM outreach_contact ORDER BY entry_id, contacted_on DESC, id DESC) lp ON lp.entry_id = o.id
+      WHERE ${where}`,
     params,
   );
   const s = rows[0];
