@@ -45,7 +45,6 @@ export default async function OutreachPage({ searchParams }: { searchParams: Pro
               ["outreach.open", summary.open],
               ["outreach.enrolled", summary.enrolled],
               ["outreach.closed", summary.closed],
-              ["outreach.overdueCount", summary.overdue],
             ] as const
           ).map(([k, v]) => (
             <div key={k}>
@@ -53,6 +52,14 @@ export default async function OutreachPage({ searchParams }: { searchParams: Pro
               <dd className="text-lg tabular-nums">{v}</dd>
             </div>
           ))}
+          <div>
+            <dt className="text-slate-500">{t("outreach.overdueCount")}</dt>
+            <dd className="text-lg tabular-nums">
+              <Link href={`/outreach${filterQuery({ region: filter.region, overdue: true })}`} className={summary.overdue ? "text-red-700 underline" : "text-blue-700 underline"} data-testid="outreach-overdue-count">
+                {summary.overdue}
+              </Link>
+            </dd>
+          </div>
           <div>
             <dt className="text-slate-500">{t("outreach.conversion")}</dt>
             <dd className="text-lg tabular-nums" data-testid="outreach-conversion">
