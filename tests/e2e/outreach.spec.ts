@@ -72,3 +72,30 @@ test("a community surveyor works their outreach ledger on a 390 px phone", async
   const audit = await query<{ action: string }>(`SELECT DISTINCT action FROM audit_log WHERE user_login = 'surveyor1' AND action LIKE 'outreach.%'`);
   expect(audit.map((a) => a.action).sort()).toEqual(["outreach.contact", "outreach.print", "outreach.view"]);
 });
+
+test("the city sees the ledger masked and exports the same rows as XLSX, audited", async ({ browser }) => {
+  const { default: ExcelJS } = await import("exceljs");
+  const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();
+  await signIn(page, "city");
+  await page.goto("/outreach?region=320402");
+  const [{ n }] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM outreach_entry WHERE status = 'OPEN' AND region_code LIKE '320402%'`);
+  expect(n).toBeGreaterThan(0);
+  await expect(page.getByTestId("outreach-total")).toHaveText(`共 ${n} 人`);
+  // IDs masked above the street
+  await expect(page.getByTestId("outreach-row").first()).toContainText("********");
+
+  const res = await page.request.get("/outreach/export?region=320402");
+  expect(res.status()).toBe(200);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await res.body()) as never);
+  const ws = wb.worksheets[0];
+  expect(ws.getRow(1).getCell(1).value).toBe("姓名");
+  expect(ws.rowCount).toBe(n + 1);
+  // the first data row is the list's first row
+  const firstName = (await page.getByTestId("outreach-row").first().getByRole("link").textContent())?.trim();
+  expect(ws.getRow(2).getCell(1).value).toBe(firstName);
+  expect(String(ws.getRow(2).getCell(2).value)).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+
+  const audit = await query<{ detail: { rows: number; region: string } }>(`SELECT detail FROM audit_log WHERE user_login = 'city' AND action = 'outreach.export' ORDER BY id DESC LIMIT 1`);
+  expect(audit[0].detail).toMatchObject({ rows: n, region: "320402" });
+});
