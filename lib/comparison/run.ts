@@ -10,6 +10,7 @@ import { env } from "@/lib/env";
 import { comparisonJobKey, JobProgressWriter } from "@/lib/jobs/progress";
 import { statsStepSql } from "@/lib/stats/measures";
 import { CATEGORIES } from "./codes";
+import { settleOutreach } from "@/lib/outreach/settle";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
 // ./sql, executed in order in ONE transaction on a dedicated connection. Their working tables live
@@ -259,6 +260,9 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
     await client.query("DROP SCHEMA cmp_work CASCADE");
     await writer?.commit();
     await client.query("COMMIT");
+    // The outreach ledger follows the run (lib/outreach/settle.ts); should this fail, the ledger's
+    // pages settle it when next opened, so the run stays done.
+    await settleOutreach(client, runId).catch((e) => console.error(`outreach ledger not settled with run ${runId}:`, e));
     await shown?.flush({ phase: "done" });
     return summary;
   } catch (e) {

@@ -2,6 +2,7 @@ import { accountEn, accountZh } from "./messages-account";
 import { comparisonEn, comparisonZh } from "./messages-comparison";
 import { securityEn, securityZh } from "./messages-security";
 import { statsEn, statsZh } from "./messages-stats";
+import { outreachEn, outreachZh } from "./messages-outreach";
 import { surveyEn, surveyZh } from "./messages-survey";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
@@ -16,6 +17,7 @@ export const zh = {
   ...comparisonZh,
   ...securityZh,
   ...statsZh,
+  ...outreachZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -189,6 +191,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...comparisonEn,
   ...securityEn,
   ...statsEn,
+  ...outreachEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

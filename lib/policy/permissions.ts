@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   "admin:users": { description: "manage user accounts, posts and passwords", roles: ["SYSTEM_ADMIN"] },
   "admin:regions": { description: "see the region tree for administration", roles: ["SYSTEM_ADMIN"] },
   "audit:view": { description: "read the audit log", roles: ["AUDITOR"] },
+  "outreach:view": { description: "see the outreach ledger (工作台账) of persons to mobilise, with contact data (masked above the street)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK", "COMMUNITY_SURVEYOR"] },
+  "outreach:record": { description: "record contacts with persons of the outreach ledger", roles: ["STREET_CLERK", "COMMUNITY_SURVEYOR"] },
   "account:confirm": { description: "confirm or refuse account steps the administrator requested for posts below (ACCOUNT_CONFIRMER)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
 } as const satisfies Record<string, { description: string; roles: readonly TRole[] }>;
 
