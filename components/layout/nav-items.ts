@@ -21,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "change.title", permission: "change:request", href: "/changes" },
   { key: "change.title", permission: "change:approve-sensitive", href: "/changes" },
   { key: "nav.stats", permission: "stats:view" },
+  { key: "nav.employers", permission: "outcomes:employers", href: "/outcomes/employers" },
   { key: "nav.users", permission: "admin:users", href: "/admin/users" },
   { key: "nav.regions", permission: "admin:regions", href: "/admin/regions" },
   { key: "nav.audit", permission: "audit:view", href: "/audit" },

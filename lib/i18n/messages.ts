@@ -1,5 +1,6 @@
 import { accountEn, accountZh } from "./messages-account";
 import { comparisonEn, comparisonZh } from "./messages-comparison";
+import { qualityEn, qualityZh } from "./messages-quality";
 import { surveyEn, surveyZh } from "./messages-survey";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
@@ -12,6 +13,7 @@ export const zh = {
   ...accountZh,
   ...surveyZh,
   ...comparisonZh,
+  ...qualityZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -183,6 +185,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...accountEn,
   ...surveyEn,
   ...comparisonEn,
+  ...qualityEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

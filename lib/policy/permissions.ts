@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   "admin:users": { description: "manage user accounts, posts and passwords", roles: ["SYSTEM_ADMIN"] },
   "admin:regions": { description: "see the region tree for administration", roles: ["SYSTEM_ADMIN"] },
   "audit:view": { description: "read the audit log", roles: ["AUDITOR"] },
+  "outcomes:employers": { description: "see the employers for labour inspection (劳动保障监察) and the persons behind them, masked", roles: ["CITY_STAFF", "DISTRICT_REVIEWER"] },
+  "outcomes:employers-export": { description: "export the employers' persons with full personal data for the inspection authority, stating a reason", roles: ["CITY_STAFF", "DISTRICT_REVIEWER"] },
   "account:confirm": { description: "confirm or refuse account steps the administrator requested for posts below (ACCOUNT_CONFIRMER)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
 } as const satisfies Record<string, { description: string; roles: readonly TRole[] }>;
 
