@@ -22,6 +22,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "change.title", permission: "change:approve-sensitive", href: "/changes" },
   { key: "nav.stats", permission: "stats:view" },
   { key: "nav.employers", permission: "outcomes:employers", href: "/outcomes/employers" },
+  { key: "nav.quality", permission: "quality:view", href: "/quality" },
   { key: "nav.users", permission: "admin:users", href: "/admin/users" },
   { key: "nav.regions", permission: "admin:regions", href: "/admin/regions" },
   { key: "nav.audit", permission: "audit:view", href: "/audit" },
