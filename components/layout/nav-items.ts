@@ -23,6 +23,7 @@ export const NAV_ITEMS: NavItem[] = [
   { key: "nav.stats", permission: "stats:view" },
   { key: "nav.employers", permission: "outcomes:employers", href: "/outcomes/employers" },
   { key: "nav.quality", permission: "quality:view", href: "/quality" },
+  { key: "nav.assessment", permission: "assessment:view", href: "/assessment" },
   { key: "nav.users", permission: "admin:users", href: "/admin/users" },
   { key: "nav.regions", permission: "admin:regions", href: "/admin/regions" },
   { key: "nav.audit", permission: "audit:view", href: "/audit" },
