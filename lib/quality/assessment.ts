@@ -144,3 +144,8 @@ export async function doneRuns(): Promise<{ id: number; asOf: string }[]> {
   const { rows } = await pool().query<{ id: number; as_of: string }>(`SELECT id, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM comparison_run WHERE status = 'DONE' ORDER BY id DESC LIMIT 50`);
   return rows.map((r) => ({ id: r.id, asOf: r.as_of }));
 }
+
+/** Today's date in China time (YYYY-MM-DD). */
+export function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -6,7 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { guarded, roleHas } from "@/lib/policy";
-import { assessment, doneRuns, INDICATORS } from "@/lib/quality/assessment";
+import { assessment, chinaToday, doneRuns, INDICATORS } from "@/lib/quality/assessment";
 import { setDeadlineAction, setWeightsAction } from "@/lib/quality/assessment-actions";
 
 // 考核: the ranking of districts (city) or of the district's streets, for a run and a period; the
@@ -23,7 +23,7 @@ export default async function AssessmentPage({ searchParams }: { searchParams: P
   const runs = await doneRuns();
   if (runs.length === 0) return <p className="text-slate-600">{t("assessment.noRun")}</p>;
   const run = runs.find((r) => String(r.id) === sp.run) ?? runs[0];
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = chinaToday();
   const to = isDate(sp.to) ? sp.to! : today;
   const from = isDate(sp.from) && sp.from! <= to ? sp.from! : run.asOf <= to ? run.asOf : to;
   const within = sp.within && /^\d{6}$/.test(sp.within) ? sp.within : undefined;

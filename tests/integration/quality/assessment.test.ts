@@ -118,7 +118,7 @@ describe("assessment indicators", () => {
     expect(district.level).toBe("STREET");
     expect(district.rows.map((r) => r.regionCode).sort()).toEqual(["320402002", "320402004"]);
     // Same scoring: the district's ranking is scoreRows over its streets' indicators.
-    expect(district.rows.map(({ regionName: _n, ...r }) => r)).toEqual(scoreRows(direct(9, PERIOD.to, DEADLINE).filter((r) => r.regionCode.startsWith("320402")), district.weights));
+    expect(district.rows.map((r) => ({ ...r, regionName: undefined }))).toEqual(scoreRows(direct(9, PERIOD.to, DEADLINE).filter((r) => r.regionCode.startsWith("320402")), district.weights));
     expect(await outcome(assessment(users.tianning, { run: runId, ...PERIOD }, "320404"))).toBe("NotFoundError");
     // Weights move the ranking: only speed counts → 红梅 (median 7 days) beats 青龙 (13).
     await setWeights(users.city, { completion: 0, onTime: 0, speed: 100, returns: 0, spotCheck: 0 });

@@ -4,7 +4,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { guarded } from "@/lib/policy";
-import { assessment, INDICATORS, ZPeriod } from "@/lib/quality/assessment";
+import { assessment, chinaToday, INDICATORS, ZPeriod } from "@/lib/quality/assessment";
 
 // 考核通报: the ranking for a run and a period on an A4 sheet (print.css), same figures as /assessment.
 export const dynamic = "force-dynamic";
@@ -19,7 +19,7 @@ export default async function AssessmentBulletin({ searchParams }: { searchParam
   const result = await guarded(assessment(user, parsed.data, within));
   if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
   const a = result.value;
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const today = chinaToday();
   return (
     <div className="sheet p-8" data-testid="assessment-bulletin">
       <h1 className="mb-2 text-center text-xl font-bold">{t("assessment.bulletin")}</h1>
