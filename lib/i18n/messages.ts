@@ -3,6 +3,7 @@ import { comparisonEn, comparisonZh } from "./messages-comparison";
 import { securityEn, securityZh } from "./messages-security";
 import { statsEn, statsZh } from "./messages-stats";
 import { outreachEn, outreachZh } from "./messages-outreach";
+import { qualityEn, qualityZh } from "./messages-quality";
 import { surveyEn, surveyZh } from "./messages-survey";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
@@ -18,6 +19,7 @@ export const zh = {
   ...securityZh,
   ...statsZh,
   ...outreachZh,
+  ...qualityZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -192,6 +194,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...securityEn,
   ...statsEn,
   ...outreachEn,
+  ...qualityEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

@@ -23,20 +23,47 @@ export interface EmployerRow {
 }
 
 const SQL_DIRS = [path.join(import.meta.dirname ?? "", "sql"), path.join(process.cwd(), "lib/outcomes/sql")];
-let employersSql: string | null = null;
+const sqlCache = new Map<string, string>();
 
-function sql(): string {
-  if (employersSql === null) {
-    const dir = SQL_DIRS.find((d) => fs.existsSync(path.join(d, "employers.sql")));
-    if (!dir) throw new Error("lib/outcomes/sql/employers.sql not found");
-    employersSql = fs.readFileSync(path.join(dir, "employers.sql"), "utf8");
+/** employers-base.sql (the rule's CTEs) followed by `tail` (employers.sql or employer-persons.sql). */
+function sql(tail: "employers.sql" | "employer-persons.sql"): string {
+  let text = sqlCache.get(tail);
+  if (text === undefined) {
+    const dir = SQL_DIRS.find((d) => fs.existsSync(path.join(d, "employers-base.sql")));
+    if (!dir) throw new Error("lib/outcomes/sql/employers-base.sql not found");
+    text = `${fs.readFileSync(path.join(dir, "employers-base.sql"), "utf8")}${fs.readFileSync(path.join(dir, tail), "utf8")}`;
+    sqlCache.set(tail, text);
   }
-  return employersSql;
+  return text;
 }
 
-/** The employers of run `runId`, in the export's order. */
-export async function employerRows(db: pg.ClientBase | pg.Pool, runId: number): Promise<EmployerRow[]> {
-  return (await db.query<EmployerRow>(sql(), [runId])).rows;
+/**
+ * The employers of run `runId`, in the export's order. `regionPrefix` (a district's code) restricts
+ * them to the persons whose statistics region lies in it; null: the whole city (non_local included).
+ * Callers outside the CLI pass the prefix lib/policy gives them (lib/outcomes/employers-view.ts).
+ */
+export async function employerRows(db: pg.ClientBase | pg.Pool, runId: number, regionPrefix: string | null = null): Promise<EmployerRow[]> {
+  return (await db.query<EmployerRow>(sql("employers.sql"), [runId, regionPrefix])).rows;
+}
+
+export interface EmployerPersonRow {
+  employer: string;
+  id_number: string;
+  name: string;
+  region_code: string | null;
+  missing_schemes: string[];
+  source: "comparison" | "survey";
+  total: number;
+}
+
+/** The persons behind the employers (one employer or all), paged; same scope as employerRows. */
+export async function employerPersonRows(
+  db: pg.ClientBase | pg.Pool,
+  runId: number,
+  regionPrefix: string | null,
+  opts: { employer?: string | null; limit?: number | null; offset?: number } = {},
+): Promise<EmployerPersonRow[]> {
+  return (await db.query<EmployerPersonRow>(sql("employer-persons.sql"), [runId, regionPrefix, opts.employer ?? null, opts.limit ?? null, opts.offset ?? 0])).rows;
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled. */

@@ -29,6 +29,12 @@ export const PERMISSIONS = {
   "audit:view": { description: "read the audit log", roles: ["AUDITOR"] },
   "outreach:view": { description: "see the outreach ledger (工作台账) of persons to mobilise, with contact data (masked above the street)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK", "COMMUNITY_SURVEYOR"] },
   "outreach:record": { description: "record contacts with persons of the outreach ledger", roles: ["STREET_CLERK", "COMMUNITY_SURVEYOR"] },
+  "outcomes:employers": { description: "see the employers for labour inspection (劳动保障监察) and the persons behind them, masked", roles: ["CITY_STAFF", "DISTRICT_REVIEWER"] },
+  "outcomes:employers-export": { description: "export the employers' persons with full personal data for the inspection authority, stating a reason", roles: ["CITY_STAFF", "DISTRICT_REVIEWER"] },
+  "quality:spot-check": { description: "draw quality spot checks (质量抽查) of the district's survey records and record their re-verification", roles: ["DISTRICT_REVIEWER"] },
+  "quality:view": { description: "see quality spot checks and their pass rates", roles: ["CITY_STAFF", "DISTRICT_REVIEWER"] },
+  "assessment:view": { description: "see the district assessment (考核) ranking and bulletin", roles: ["CITY_STAFF", "DISTRICT_REVIEWER"] },
+  "assessment:settings": { description: "set survey deadlines and assessment indicator weights", roles: ["CITY_STAFF"] },
   "account:confirm": { description: "confirm or refuse account steps the administrator requested for posts below (ACCOUNT_CONFIRMER)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
 } as const satisfies Record<string, { description: string; roles: readonly TRole[] }>;
 

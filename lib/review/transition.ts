@@ -1,8 +1,8 @@
 import { DomainError } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
 import type { Tx } from "@/lib/db/client";
-import { type Actor, requireTaskAccess } from "@/lib/policy";
-import { findTransition, type TTaskEvent, type TTaskState } from "./workflow";
+import { type Actor, requireInScope, requireTaskAccess } from "@/lib/policy";
+import { findTransition, OPEN_STATES, TASK_CREATIONS, type TTaskCreation, type TTaskEvent, type TTaskState } from "./workflow";
 
 // Applies one transition of the state machine to a task, inside the caller's transaction:
 // refuses a transition the table does not have, checks the actor's permission on the task's region
@@ -57,6 +57,31 @@ export async function applyTransition(
   const next = { ...task, state: transition.to, version: expected + 1 };
   Object.assign(task, next);
   return { to: transition.to, version: expected + 1 };
+}
+
+/**
+ * Creates a task as TASK_CREATIONS allows (the creation's permission on the task's region, its start
+ * state), with its event and audit row, inside the caller's transaction. A person with an open task
+ * gets no second one.
+ */
+export async function createTask(
+  tx: Tx,
+  actor: Actor,
+  creation: TTaskCreation,
+  data: { idNumber: string; regionCode: string; reason: string; category: string; flags: string[]; missingSchemes: string[]; released: boolean },
+  comment?: string,
+): Promise<number> {
+  const c = TASK_CREATIONS.find((x) => x.event === creation);
+  if (!c) throw new DomainError("review.err.invalidTransition", { from: "-", event: creation });
+  requireInScope(actor, c.permission, data.regionCode);
+  const open = await tx.surveyTask.findFirst({ where: { idNumber: data.idNumber, state: { in: [...OPEN_STATES] } }, select: { id: true } });
+  if (open) throw new DomainError("quality.err.openTaskExists", { id: open.id });
+  const task = await tx.surveyTask.create({
+    data: { idNumber: data.idNumber, regionCode: data.regionCode, state: c.to, reason: data.reason, category: data.category, flags: data.flags, missingSchemes: data.missingSchemes, releasedAt: data.released ? new Date() : null },
+  });
+  await tx.taskEvent.create({ data: { taskId: task.id, event: c.event, fromState: c.to, toState: c.to, actorId: actor.id, comment: comment?.trim() || null } });
+  await writeAudit(actor, { action: `task.${c.event}`, entity: "survey_task", entityId: String(task.id), regionCode: data.regionCode, reason: comment, detail: { idNumber: data.idNumber, state: c.to } }, tx);
+  return task.id;
 }
 
 /** Form-filling events: whoever did one of them on a task filled its form. */

@@ -58,3 +58,16 @@ export const EDITABLE_STATES: readonly TTaskState[] = ["ASSIGNED", "DRAFT", "RET
 export function findTransition(from: TTaskState, event: TTaskEvent): Transition | undefined {
   return TRANSITIONS.find((t) => t.from === from && t.event === event);
 }
+
+/**
+ * Tasks created by a user rather than by a comparison run (lib/comparison/sql/08-task-rows.sql): the
+ * event recorded, the state the task starts in and the permission needed on its region. Created only
+ * by lib/review/transition.ts createTask, and only when the person has no open task.
+ * spot_check_reopen: a district's quality spot check (lib/quality) found a registered record
+ * inconsistent; the new task goes to the person's community for a new survey, released to the street.
+ */
+export const TASK_CREATIONS = [{ event: "spot_check_reopen", to: "PENDING", permission: "quality:spot-check" }] as const satisfies readonly { event: string; to: TTaskState; permission: TPermission }[];
+export type TTaskCreation = (typeof TASK_CREATIONS)[number]["event"];
+
+/** Tasks not yet decided (as comparison-rules.md §6 / 08-tasks.sql count them). */
+export const OPEN_STATES: readonly TTaskState[] = ["PENDING", "ASSIGNED", "DRAFT", "SUBMITTED", "STREET_APPROVED", "RETURNED"];

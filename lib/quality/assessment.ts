@@ -1,0 +1,151 @@
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { writeAudit } from "@/lib/audit/log";
+import { DomainError } from "@/lib/auth/errors";
+import { pool, prisma } from "@/lib/db/client";
+import { type Actor, requireInScope, requirePermission, ROLE_LEVEL, scopePrefix } from "@/lib/policy";
+
+// 考核 (seed 000 九2, seed 004 第34–35条): indicators per district (city view) or per street (a
+// district's view) for the survey tasks of one comparison run, as of the end of a chosen period, and
+// a weighted score ranking them. The indicators are ./sql/assessment.sql; settings (the run's survey
+// deadline, the weights) are set by the city. Not included: the change in 登记率 / 养老参保率 since
+// the run (lib/stats is not on main yet) and outreach conversions (the outreach ledger is another
+// engineer's work).
+
+export const INDICATORS = ["completion", "onTime", "speed", "returns", "spotCheck"] as const;
+export type TIndicator = (typeof INDICATORS)[number];
+export const DEFAULT_WEIGHTS: Record<TIndicator, number> = { completion: 40, onTime: 20, speed: 15, returns: 10, spotCheck: 15 };
+
+export interface IndicatorRow {
+  regionCode: string;
+  tasks: number;
+  completed: number;
+  overdue: number;
+  medianDays: number | null;
+  submitted: number;
+  returned: number;
+  checked: number;
+  passed: number;
+}
+
+export interface RankedRow extends IndicatorRow {
+  regionName: string;
+  /** Each indicator's score in [0, 1]; null when it has no data (left out of the weighted score). */
+  scores: Record<TIndicator, number | null>;
+  score: number;
+  rank: number;
+}
+
+const SQL_DIRS = [path.join(import.meta.dirname ?? "", "sql"), path.join(process.cwd(), "lib/quality/sql")];
+let assessmentSql: string | null = null;
+function sql(): string {
+  if (assessmentSql === null) {
+    const dir = SQL_DIRS.find((d) => fs.existsSync(path.join(d, "assessment.sql")));
+    if (!dir) throw new Error("lib/quality/sql/assessment.sql not found");
+    assessmentSql = fs.readFileSync(path.join(dir, "assessment.sql"), "utf8");
+  }
+  return assessmentSql;
+}
+
+/** The indicators of run `runId` under `prefix`, per child region (code length `len`), as of `to`. */
+export async function indicatorRows(runId: number, prefix: string, len: 6 | 9, period: { from: string; to: string }, deadline: string | null): Promise<IndicatorRow[]> {
+  return (await pool().query<IndicatorRow>(sql(), [runId, prefix, len, period.from, period.to, deadline])).rows;
+}
+
+export async function getWeights(): Promise<Record<TIndicator, number>> {
+  const rows = await prisma().assessmentWeight.findMany();
+  const w = { ...DEFAULT_WEIGHTS };
+  for (const r of rows) if ((INDICATORS as readonly string[]).includes(r.indicator)) w[r.indicator as TIndicator] = r.weight;
+  return w;
+}
+
+export async function getDeadline(runId: number): Promise<string | null> {
+  const d = await prisma().runDeadline.findUnique({ where: { runId } });
+  return d ? d.deadline.toISOString().slice(0, 10) : null;
+}
+
+/** Scores in [0, 1]: rates as they are, on time = 1 − overdue share, speed = fastest median / own median. */
+export function scoreRows(rows: IndicatorRow[], weights: Record<TIndicator, number>): Omit<RankedRow, "regionName">[] {
+  const medians = rows.map((r) => r.medianDays).filter((m): m is number => m !== null);
+  const fastest = medians.length ? Math.min(...medians) : null;
+  const scored = rows.map((r) => {
+    const scores: Record<TIndicator, number | null> = {
+      completion: r.tasks ? r.completed / r.tasks : null,
+      onTime: r.tasks ? 1 - r.overdue / r.tasks : null,
+      speed: r.medianDays === null || fastest === null ? null : r.medianDays <= 0 ? 1 : Math.max(fastest, 0) / r.medianDays,
+      returns: r.submitted ? 1 - r.returned / r.submitted : null,
+      spotCheck: r.checked ? r.passed / r.checked : null,
+    };
+    let sum = 0;
+    let weight = 0;
+    for (const k of INDICATORS) {
+      const s = scores[k];
+      if (s === null || weights[k] <= 0) continue;
+      sum += weights[k] * s;
+      weight += weights[k];
+    }
+    return { ...r, scores, score: weight ? Math.round((1000 * sum) / weight) / 10 : 0, rank: 0 };
+  });
+  scored.sort((a, b) => b.score - a.score || a.regionCode.localeCompare(b.regionCode));
+  scored.forEach((r, i) => (r.rank = i > 0 && r.score === scored[i - 1].score ? scored[i - 1].rank : i + 1));
+  return scored;
+}
+
+export const ZPeriod = z
+  .object({ run: z.coerce.number().int().positive(), from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })
+  .refine((v) => v.from <= v.to, { message: "msg:quality.err.period", path: ["to"] });
+
+/**
+ * The ranking the actor sees: the city ranks the districts, a district its streets (the same way).
+ * `within` (a district, for city staff) ranks that district's streets.
+ */
+export async function assessment(actor: Actor, input: { run: number; from: string; to: string }, within?: string): Promise<{ level: "DISTRICT" | "STREET"; prefix: string; deadline: string | null; weights: Record<TIndicator, number>; rows: RankedRow[] }> {
+  const own = scopePrefix(actor, "assessment:view");
+  const prefix = within ?? own;
+  requireInScope(actor, "assessment:view", prefix);
+  const level = prefix.length <= 4 ? "DISTRICT" : "STREET";
+  const [deadline, weights] = [await getDeadline(input.run), await getWeights()];
+  const rows = await indicatorRows(input.run, prefix, level === "DISTRICT" ? 6 : 9, input, deadline);
+  const names = new Map((await prisma().region.findMany({ where: { code: { in: rows.map((r) => r.regionCode) } }, select: { code: true, name: true } })).map((r) => [r.code, r.name]));
+  return { level, prefix, deadline, weights, rows: scoreRows(rows, weights).map((r) => ({ ...r, regionName: names.get(r.regionCode) ?? r.regionCode })) };
+}
+
+export const ZDeadline = z.object({ run: z.coerce.number().int().positive(), deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "msg:quality.err.date") });
+
+/** The city sets (or moves) the survey deadline of a run's tasks. */
+export async function setDeadline(actor: Actor, input: z.infer<typeof ZDeadline>): Promise<void> {
+  requirePermission(actor, "assessment:settings");
+  if (ROLE_LEVEL[actor.role] !== "CITY") throw new DomainError("error.forbidden");
+  await prisma().$transaction(async (tx) => {
+    const run = await tx.comparisonRun.findUnique({ where: { id: input.run }, select: { status: true } });
+    if (!run || run.status !== "DONE") throw new DomainError("assessment.err.run", undefined, "run");
+    const deadline = new Date(`${input.deadline}T00:00:00Z`);
+    await tx.runDeadline.upsert({ where: { runId: input.run }, create: { runId: input.run, deadline, setById: actor.id }, update: { deadline, setById: actor.id, setAt: new Date() } });
+    await writeAudit(actor, { action: "assessment.deadline", entity: "comparison_run", entityId: String(input.run), regionCode: actor.regionCode, detail: { deadline: input.deadline } }, tx);
+  });
+}
+
+const weight = z.coerce.number({ message: "msg:assessment.err.weight" }).int("msg:assessment.err.weight").min(0, "msg:assessment.err.weight").max(100, "msg:assessment.err.weight");
+export const ZWeights = z.object(Object.fromEntries(INDICATORS.map((k) => [k, weight])) as Record<TIndicator, typeof weight>).refine((w) => INDICATORS.some((k) => w[k] > 0), { message: "msg:assessment.err.weight", path: ["completion"] });
+
+export async function setWeights(actor: Actor, input: z.infer<typeof ZWeights>): Promise<void> {
+  requirePermission(actor, "assessment:settings");
+  await prisma().$transaction(async (tx) => {
+    for (const k of INDICATORS) {
+      await tx.assessmentWeight.upsert({ where: { indicator: k }, create: { indicator: k, weight: input[k], setById: actor.id }, update: { weight: input[k], setById: actor.id, setAt: new Date() } });
+    }
+    await writeAudit(actor, { action: "assessment.weights", entity: "assessment_weight", regionCode: actor.regionCode, detail: { ...input } }, tx);
+  });
+}
+
+/** Finished runs, newest first (for the run choice). */
+export async function doneRuns(): Promise<{ id: number; asOf: string }[]> {
+  const { rows } = await pool().query<{ id: number; as_of: string }>(`SELECT id, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM comparison_run WHERE status = 'DONE' ORDER BY id DESC LIMIT 50`);
+  return rows.map((r) => ({ id: r.id, asOf: r.as_of }));
+}
+
+/** Today's date in China time (YYYY-MM-DD). */
+export function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
