@@ -55,6 +55,16 @@ export const AUDIT_ACTIONS = [
   "user.withdraw-request",
   "user.change-own-password",
   "stats.export-persons",
+  "assessment.deadline",
+  "assessment.weights",
+  "outcomes.employers.export",
+  "outreach.contact",
+  "outreach.export",
+  "outreach.view",
+  "outreach.print",
+  "quality.spot-check.draw",
+  "quality.spot-check.record",
+  "task.spot_check_reopen",
 ] as const;
 
 export function auditActionLabel(t: Translate, action: string): string {

@@ -179,12 +179,28 @@ const ACTIONS: Record<string, string[] | { exempt: string }> = {
   confirmAccountRequestAction: { exempt: "account:confirm: the confirmer is one level above the account's post (ACCOUNT_CONFIRMER), not a region prefix alone — level, region, self and admin refusals in tests/integration/account-requests.test.ts" },
   refuseAccountRequestAction: { exempt: "account:confirm, as confirmAccountRequestAction: tests/integration/account-requests.test.ts" },
   changeOwnPasswordAction: { exempt: "the signed-in user's own password only; no other account or data: tests/integration/sign-in-security.test.ts" },
+  recordContactAction: { exempt: "outreach:record in the entry's community (requireInScope); sibling refused as not found in tests/integration/outreach/ledger.test.ts" },
+  drawSpotCheckAction: { exempt: "quality:spot-check in the reviewer's district: scope and refusals in tests/integration/quality/spot-checks.test.ts" },
+  recordCheckAction: { exempt: "quality:spot-check on a spot check of the reviewer's district: tests/integration/quality/spot-checks.test.ts" },
+  setDeadlineAction: { exempt: "assessment:settings, city staff only, no region: refused for a district in tests/integration/quality/assessment.test.ts" },
+  setWeightsAction: { exempt: "assessment:settings, city staff only, no region: refused for a district in tests/integration/quality/assessment.test.ts" },
   switchLanguage: { exempt: "sets the language cookie, reads no data" },
 };
 
 /** Every page and route handler, and the operation(s) its data comes from. */
 const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(auth)/sign-in/page.tsx": { exempt: "public sign-in form" },
+  "app/(portal)/assessment/page.tsx": { exempt: "assessment:view ranking of the user's region: tests/integration/quality/assessment.test.ts" },
+  "app/(print)/print/assessment/page.tsx": { exempt: "assessment:view bulletin, same query as /assessment: tests/integration/quality/assessment.test.ts" },
+  "app/(portal)/outcomes/employers/page.tsx": { exempt: "outcomes:employers rows scoped by district prefix in the SQL: tests/integration/outcomes/employers.test.ts" },
+  "app/(portal)/outcomes/employers/persons/page.tsx": { exempt: "outcomes:employers persons, masked and scoped: tests/integration/outcomes/employers.test.ts" },
+  "app/(portal)/outcomes/employers/export/route.ts": { exempt: "outcomes:employers-export with a stated reason, audited; street clerk refused: tests/integration/outcomes/employers.test.ts" },
+  "app/(portal)/outreach/page.tsx": { exempt: "outreach:view ledger scoped by region prefix in the SQL: tests/integration/outreach/ledger.test.ts" },
+  "app/(portal)/outreach/[id]/page.tsx": { exempt: "outreach:view entry; a sibling community's entry answers not found: tests/integration/outreach/ledger.test.ts" },
+  "app/(portal)/outreach/export/route.ts": { exempt: "export:run on the outreach:view list: tests/integration/outreach/ledger.test.ts and tests/e2e/outreach.spec.ts" },
+  "app/(print)/print/outreach/page.tsx": { exempt: "outreach:view list printed: tests/integration/outreach/ledger.test.ts and tests/e2e/outreach.spec.ts" },
+  "app/(portal)/quality/page.tsx": { exempt: "quality:view spot checks of the user's region: tests/integration/quality/spot-checks.test.ts" },
+  "app/(portal)/quality/[id]/page.tsx": { exempt: "quality:view one spot check, district scope: tests/integration/quality/spot-checks.test.ts" },
   "app/(auth)/account/password/page.tsx": { exempt: "the signed-in user's own password form; reads no other data" },
   "app/(portal)/accounts/page.tsx": { exempt: "account:confirm pending requests, scoped by accountRequestWhere (level and region): tests/integration/account-requests.test.ts" },
   "app/api/auth/[...nextauth]/route.ts": { exempt: "next-auth's own endpoints" },
@@ -290,6 +306,14 @@ describe("coverage: nothing can be forgotten", () => {
     const elsewhere: Partial<Record<TPermission, string>> = {
       "comparison:run": "startComparisonAction (see ACTIONS)",
       "task:progress": "navigation only (the /tasks entry); the page's data is task:view's task.progress",
+      "outreach:view": "/outreach, /outreach/[id], print and export (see PAGES): tests/integration/outreach/ledger.test.ts",
+      "outreach:record": "recordContactAction (see ACTIONS): tests/integration/outreach/ledger.test.ts",
+      "outcomes:employers": "/outcomes/employers (see PAGES): tests/integration/outcomes/employers.test.ts",
+      "outcomes:employers-export": "/outcomes/employers/export (see PAGES): tests/integration/outcomes/employers.test.ts",
+      "quality:spot-check": "drawSpotCheckAction, recordCheckAction (see ACTIONS): tests/integration/quality/spot-checks.test.ts",
+      "quality:view": "/quality (see PAGES): tests/integration/quality/spot-checks.test.ts",
+      "assessment:view": "/assessment (see PAGES): tests/integration/quality/assessment.test.ts",
+      "assessment:settings": "setDeadlineAction, setWeightsAction (see ACTIONS): tests/integration/quality/assessment.test.ts",
       "account:confirm": "confirmAccountRequestAction, refuseAccountRequestAction, /accounts (see ACTIONS, PAGES)",
       "export:run": "the export route checks it before comparison:view's listResults",
 
