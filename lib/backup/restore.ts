@@ -113,6 +113,9 @@ export async function restoreDatabase(databaseUrl: string, file: string): Promis
     // 3. One transaction: partitions, rows, sequences.
     await client.query("BEGIN");
     try {
+      // Derived tables come back from the archive as they were: the triggers that would derive
+      // them again from the restored rows stand aside (migration restore_quiet_triggers).
+      await client.query("SET LOCAL enrolment.restoring = 'on'");
       const parent = header.tables.find((t) => t.partitionOf)?.partitionOf?.parent;
       // Partitions belong to their parent's owner (the bulk role), as when the importer made them.
       if (parent) await actAsOwnerOf(client, parent);
