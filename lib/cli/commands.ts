@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, Command> = {
     run: async (flags) => (await import("@/lib/comparison/bench-exact")).benchExact(flags),
   },
   "bench-load": {
-    help: "the portal under load on loopback: sign-ins, survey lists and form submissions by N users, then lost/doubled checked in the database: [--users 48] [--seconds 30] [--persons 40000] [--max M]",
+    help: "the portal under load on loopback: sign-ins, survey lists and form submissions by N users, then lost/doubled checked in the database: [--users 32] [--seconds 30] [--persons 30000] [--per-session 50] [--max M]",
     needsDatabase: false,
     run: async (flags) => (await import("./bench-load")).benchLoad(flags),
   },
