@@ -34,6 +34,11 @@ export const COMMANDS: Record<string, Command> = {
     needsDatabase: false,
     run: async (flags) => (await import("@/lib/comparison/bench-exact")).benchExact(flags),
   },
+  "bench-load": {
+    help: "the portal under load on loopback: sign-ins, survey lists and form submissions by N users, then lost/doubled checked in the database: [--users 32] [--seconds 30] [--persons 30000] [--per-session 50] [--max M]",
+    needsDatabase: false,
+    run: async (flags) => (await import("./bench-load")).benchLoad(flags),
+  },
   generate: {
     help: "write a synthetic city in the import formats (+ expected-results.csv): --persons N --out DIR [--seed S] [--as-of YYYY-MM-DD]",
     needsDatabase: false,

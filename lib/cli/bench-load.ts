@@ -1,0 +1,342 @@
+import bcrypt from "bcryptjs";
+import { type ChildProcess, spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { freePort, startEmbedded } from "@/lib/db/embedded";
+import { migrate } from "@/lib/db/migrate";
+import { setEnv } from "@/lib/env";
+import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
+import { buildIfNeeded, ROOT } from "./build";
+
+// `npm run bench:load [-- --users 32 --seconds 30 --persons 30000 --per-session 50]`: the portal under load, on loopback.
+// A fresh embedded PostgreSQL in a temporary folder is migrated and seeded with the demo city (the
+// real pipeline: generate → import → compare); every community with open tasks gets a survey team of
+// real accounts (written as the seed writes its accounts) and its tasks assigned. The built portal
+// runs under `next start`. N virtual users then, each on its own account and its own share of the
+// tasks: sign in through next-auth's credentials flow, view the survey list, and submit registration
+// forms through the form's real server action (lib/survey/actions.ts submitFormAction), called the
+// way the browser calls it: POST to the form's page with `Next-Action: <id>` and the arguments as the
+// React reply encoding (plain JSON for these arguments). Bounded in time (--seconds) and count (the
+// tasks prepared, --max); afterwards the database is checked: every submission answered `ok` must
+// have its task SUBMITTED with its form stored (else "lost"), and no task submitted twice ("doubled").
+
+interface Stat {
+  ms: number[];
+  errors: number;
+}
+
+interface Session_ {
+  login: string;
+  tasks: { id: number; version: number }[];
+}
+
+interface Vu {
+  sessions: Session_[];
+}
+
+const FORM = {
+  employment: "EMPLOYED",
+  unitName: "常州市负载测试有限公司",
+  mobile: "13800000000",
+  pension: "EMPLOYEE",
+  medical: "EMPLOYEE",
+  unemployment: true,
+  workInjury: true,
+  maternity: true,
+  reasons: [],
+  elsewhere: "NONE",
+  declarant: "SELF",
+  authorisationNoted: false,
+  surveyors: ["压测甲", "压测乙"],
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The id of a server action, from the build's server-reference manifest. */
+function actionId(file: string, name: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, ".next/server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, { exportedName?: string; filename?: string; workers?: Record<string, unknown> }>;
+  };
+  for (const [id, entry] of Object.entries(manifest.node)) {
+    if (entry.exportedName === name && (entry.filename ?? "").includes(file)) return id;
+  }
+  throw new Error(`server action ${file}#${name} not found in .next/server/server-reference-manifest.json`);
+}
+
+/**
+ * Surveyor accounts for the load: one team of two in every community with open tasks that has no
+ * team yet, its tasks assigned to it. Written as prisma/seed/demo.ts writes its demo accounts
+ * (bcrypt hash, confirmed, with their post), password DEMO_PASSWORD.
+ */
+async function prepareTeams(client: pg.Client): Promise<void> {
+  const { rows: communities } = await client.query<{ code: string; n: string }>(
+    `SELECT t.region_code AS code, count(*) AS n FROM survey_task t
+      WHERE t.state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM survey_team s WHERE s.community_code = t.region_code)
+      GROUP BY 1 ORDER BY count(*) DESC, 1`,
+  );
+  const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
+  await client.query("BEGIN");
+  for (const [i, c] of communities.entries()) {
+    const ids: number[] = [];
+    for (const k of [1, 2]) {
+      const { rows } = await client.query<{ id: number }>(
+        `INSERT INTO app_user (login, real_name, password_hash, role, region_code, confirmed_at) VALUES ($1, $2, $3, 'COMMUNITY_SURVEYOR', $4, now()) RETURNING id`,
+        [`load${i + 1}-${k}`, `压测调查员 ${i + 1}-${k}`, hash, c.code],
+      );
+      await client.query(`INSERT INTO user_post (user_id, role, region_code) VALUES ($1, 'COMMUNITY_SURVEYOR', $2)`, [rows[0].id, c.code]);
+      ids.push(rows[0].id);
+    }
+    const { rows: team } = await client.query<{ id: number }>(`INSERT INTO survey_team (community_code, name, member_ids) VALUES ($1, '压测调查组', $2) RETURNING id`, [c.code, ids]);
+    await client.query(`UPDATE survey_task SET state = 'ASSIGNED', team_id = $2, released_at = now() WHERE region_code = $1 AND state = 'PENDING'`, [c.code, team[0].id]);
+  }
+  await client.query("COMMIT");
+}
+
+/**
+ * The virtual users' work: every team's ASSIGNED tasks cut into sessions of `perSession` tasks, each
+ * on one of the team's members' accounts (alternating), dealt round-robin over the teams to the users.
+ */
+async function planUsers(client: pg.Client, users: number, max: number, perSession: number): Promise<Vu[]> {
+  const { rows: teams } = await client.query<{ id: number; logins: string[] }>(
+    `SELECT s.id, array_agg(u.login ORDER BY u.id) AS logins FROM survey_team s JOIN app_user u ON u.id = ANY(s.member_ids) GROUP BY s.id ORDER BY s.id`,
+  );
+  if (teams.length === 0) throw new Error("no survey team to load");
+  const { rows: tasks } = await client.query<{ id: number; version: number; team_id: number }>(
+    `SELECT id, version, team_id FROM survey_task WHERE state = 'ASSIGNED' AND team_id IS NOT NULL ORDER BY id LIMIT $1`,
+    [max],
+  );
+  const queues = teams.map((t) => ({ logins: t.logins, tasks: tasks.filter((x) => x.team_id === t.id).map((x) => ({ id: x.id, version: x.version })), n: 0 }));
+  const sessions: Session_[] = [];
+  for (let more = true; more; ) {
+    more = false;
+    for (const q of queues) {
+      if (q.tasks.length === 0) continue;
+      sessions.push({ login: q.logins[q.n++ % q.logins.length], tasks: q.tasks.splice(0, perSession) });
+      more = true;
+    }
+  }
+  const vus: Vu[] = Array.from({ length: users }, () => ({ sessions: [] }));
+  sessions.forEach((s, j) => vus[j % users].sessions.push(s));
+  return vus;
+}
+
+class Session {
+  private cookies = new Map<string, string>();
+  constructor(private base: string) {}
+
+  private keep(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
+    }
+  }
+
+  get cookie(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  async request(url: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(this.base + url, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
+      signal: AbortSignal.timeout(30_000),
+    });
+    this.keep(res);
+    return res;
+  }
+
+  reset(): void {
+    this.cookies.clear();
+  }
+}
+
+export async function benchLoad(flags: Record<string, string | true>): Promise<void> {
+  const users = Number(flags.users ?? 32);
+  const seconds = Number(flags.seconds ?? 30);
+  const persons = Number(flags.persons ?? 30_000);
+  const max = Number(flags.max ?? 100_000);
+  const perSession = Number(flags["per-session"] ?? 50);
+  for (const [k, v] of Object.entries({ users, seconds, persons, max, perSession })) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] (bad --${k})`);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
+  const server = await startEmbedded({ dir: path.join(work, "pg"), database: "load", persistent: false });
+  let app: ChildProcess | null = null;
+  const client = new pg.Client({ connectionString: server.url });
+  try {
+    await migrate(server.migrationUrl);
+    setEnv("DATABASE_URL", server.url);
+    let t = performance.now();
+    console.log(`seeding the demo city with ${persons} persons …`);
+    await seedDemo(server.url, { persons });
+    await client.connect();
+    await prepareTeams(client);
+    const vus = await planUsers(client, users, max, perSession);
+    const planned = vus.reduce((a, v) => a + v.sessions.reduce((b, s) => b + s.tasks.length, 0), 0);
+    const accounts = new Set(vus.flatMap((v) => v.sessions.map((s) => s.login))).size;
+    console.log(`seeded in ${((performance.now() - t) / 1000).toFixed(1)} s: ${planned} ASSIGNED tasks to submit at most, on ${accounts} surveyor accounts, for ${users} users`);
+
+    buildIfNeeded();
+    const submitId = actionId("lib/survey/actions.ts", "submitFormAction");
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    app = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: server.url, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NEXT_TELEMETRY_DISABLED: "1" },
+    });
+    const up = Date.now();
+    for (;;) {
+      if (Date.now() - up > 120_000) throw new Error("next start did not answer within 120 s");
+      try {
+        if ((await fetch(`${base}/sign-in`, { signal: AbortSignal.timeout(5000) })).ok) break;
+      } catch {
+        // not yet listening
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    console.log(`portal on ${base}; ${users} users for at most ${seconds} s …`);
+
+    const stats: Record<"signIn" | "list" | "submit", Stat> = { signIn: { ms: [], errors: 0 }, list: { ms: [], errors: 0 }, submit: { ms: [], errors: 0 } };
+    const submitted: number[] = [];
+    const errorSamples: string[] = [];
+    const fail = (op: keyof typeof stats, why: string) => {
+      stats[op].errors++;
+      if (errorSamples.length < 5) errorSamples.push(`${op}: ${why}`);
+    };
+    let deadline = performance.now() + seconds * 1000;
+    const timed = async <T>(op: keyof typeof stats, f: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now();
+      const r = await f();
+      stats[op].ms.push(performance.now() - t0);
+      return r;
+    };
+
+    const signIn = async (s: Session, login: string): Promise<boolean> => {
+      s.reset();
+      return timed("signIn", async () => {
+        const csrf = (await (await s.request("/api/auth/csrf")).json()) as { csrfToken: string };
+        const res = await s.request("/api/auth/callback/credentials", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrfToken: csrf.csrfToken, login, password: DEMO_PASSWORD, callbackUrl: `${base}/survey`, json: "true" }).toString(),
+        });
+        await res.arrayBuffer();
+        return s.cookie.includes("next-auth.session-token=");
+      });
+    };
+
+    const runVu = async (vu: Vu) => {
+      const s = new Session(base);
+      for (const session of vu.sessions) {
+        if (performance.now() >= deadline) break;
+        try {
+          if (!(await signIn(s, session.login))) {
+            fail("signIn", `${session.login}: no session cookie`);
+            continue;
+          }
+          const list = await timed("list", async () => {
+            const res = await s.request("/survey");
+            await res.arrayBuffer();
+            return res.status;
+          });
+          if (list !== 200) fail("list", `/survey answered ${list}`);
+          for (const task of session.tasks) {
+            if (performance.now() >= deadline) break;
+            const answer = await timed("submit", async () => {
+              const res = await s.request(`/survey/${task.id}`, {
+                method: "POST",
+                headers: { "next-action": submitId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: base },
+                body: JSON.stringify([task.id, task.version, FORM]),
+              });
+              return { status: res.status, body: await res.text() };
+            });
+            const result = answer.status === 200 ? actionResult(answer.body) : null;
+            if (result && (result as { ok?: unknown }).ok === true) submitted.push(task.id);
+            else fail("submit", `task ${task.id}: ${answer.status} ${answer.body.slice(0, 300).replace(/\n/g, " | ")}`);
+          }
+        } catch (e) {
+          fail("submit", String(e));
+        }
+      }
+    };
+
+    // Warm-up, not measured: every route the load uses answers once (a production server still
+    // loads each route's code on its first request). Nothing is submitted.
+    const warm = new Session(base);
+    const first = vus.find((v) => v.sessions.length > 0)!.sessions[0];
+    if (!(await signIn(warm, first.login))) throw new Error(`warm-up: ${first.login} could not sign in`);
+    for (const url of ["/survey", `/survey/${first.tasks[0].id}`]) await (await warm.request(url)).arrayBuffer();
+    stats.signIn.ms.length = 0;
+    deadline = performance.now() + seconds * 1000;
+
+    t = performance.now();
+    await Promise.all(vus.map(runVu));
+    const elapsed = (performance.now() - t) / 1000;
+
+    // The database afterwards: what was answered ok must be there, once.
+    const { rows: stored } = await client.query<{ id: number }>(
+      `SELECT t.id FROM survey_task t JOIN survey_form f ON f.task_id = t.id
+        WHERE t.id = ANY($1::int[]) AND t.state = 'SUBMITTED' AND f.submitted_at IS NOT NULL`,
+      [submitted],
+    );
+    const lost = new Set(submitted).size - stored.length;
+    const { rows: twice } = await client.query<{ n: string }>(
+      `SELECT count(*) AS n FROM (
+         SELECT task_id FROM task_event WHERE event = 'submit' GROUP BY task_id HAVING count(*) > 1
+         UNION SELECT task_id FROM survey_visit WHERE outcome = 'COMPLETED' GROUP BY task_id HAVING count(*) > 1) d`,
+    );
+    const doubled = Number(twice[0].n) + (submitted.length - new Set(submitted).size);
+    const { rows: extra } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM survey_task WHERE state = 'SUBMITTED' AND NOT (id = ANY($1::int[]))`, [submitted]);
+
+    for (const [op, st] of Object.entries(stats)) {
+      const sorted = [...st.ms].sort((a, b) => a - b);
+      console.log(`${op.padEnd(7)} count=${sorted.length} p50_ms=${percentile(sorted, 50).toFixed(0)} p95_ms=${percentile(sorted, 95).toFixed(0)} errors=${st.errors}`);
+    }
+    for (const e of errorSamples) console.log(`  error: ${e}`);
+    console.log(`${submitted.length} submissions answered ok in ${elapsed.toFixed(1)} s; ${extra[0].n} tasks SUBMITTED without an ok answer`);
+    const errors = stats.signIn.errors + stats.list.errors + stats.submit.errors;
+    const p95 = percentile([...stats.submit.ms].sort((a, b) => a - b), 95);
+    console.log(`submissions_per_s=${(submitted.length / elapsed).toFixed(1)} p95_ms=${p95.toFixed(0)} errors=${errors} lost=${lost} doubled=${doubled}`);
+  } finally {
+    await client.end().catch(() => {});
+    if (app && app.exitCode === null) {
+      const exited = new Promise((r) => app!.once("exit", r));
+      app.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (app.exitCode === null) app.kill("SIGKILL");
+    }
+    const { disconnect } = await import("@/lib/db/client");
+    await disconnect();
+    await server.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The value an action returned, from its React Flight answer: row 0 names the row holding it
+ * (`"a":"$@<id>"`); rows are `<hex id>:<json>` lines.
+ */
+export function actionResult(body: string): unknown {
+  const rows = new Map<string, string>();
+  for (const line of body.split("\n")) {
+    const m = /^([0-9a-f]+):(.*)$/.exec(line);
+    if (m) rows.set(m[1], m[2]);
+  }
+  try {
+    const head = JSON.parse(rows.get("0") ?? "null") as { a?: unknown } | null;
+    const ref = typeof head?.a === "string" ? /^\$@([0-9a-f]+)$/.exec(head.a) : null;
+    if (!ref) return null;
+    return JSON.parse(rows.get(ref[1]) ?? "null") as unknown;
+  } catch {
+    return null;
+  }
+}
