@@ -1,8 +1,9 @@
 import Link from "next/link";
 import type { Translate } from "@/lib/i18n/messages";
-import type { RankedRow } from "@/lib/quality/assessment";
+import { pensionChange, type RankedRow, registrationChange } from "@/lib/quality/assessment";
 
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)}%` : "—");
+const pp = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : ""}${x.toFixed(1)}`);
 
 /** The assessment ranking (portal page and printed bulletin). */
 export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: RankedRow[]; streetsHref?: (code: string) => string }) {
@@ -19,13 +20,17 @@ export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: Ran
           <th className="px-2 py-1.5 text-right">{t("assessment.col.medianDays")}</th>
           <th className="px-2 py-1.5 text-right">{t("assessment.col.returnRate")}</th>
           <th className="px-2 py-1.5 text-right">{t("assessment.col.passRate")}</th>
+          <th className="px-2 py-1.5 text-right">{t("assessment.col.registrationChange")}</th>
+          <th className="px-2 py-1.5 text-right">{t("assessment.col.pensionChange")}</th>
+          <th className="px-2 py-1.5 text-right">{t("assessment.col.enrolled")}</th>
+          <th className="px-2 py-1.5 text-right">{t("assessment.col.conversion")}</th>
           <th className="px-2 py-1.5 text-right">{t("assessment.col.score")}</th>
         </tr>
       </thead>
       <tbody>
         {rows.length === 0 && (
           <tr>
-            <td colSpan={10} className="px-2 py-3 text-slate-500">{t("assessment.none")}</td>
+            <td colSpan={14} className="px-2 py-3 text-slate-500">{t("assessment.none")}</td>
           </tr>
         )}
         {rows.map((r) => (
@@ -45,6 +50,10 @@ export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: Ran
             <td className="px-2 py-1.5 text-right tabular-nums">{r.medianDays === null ? "—" : r.medianDays.toFixed(1)}</td>
             <td className="px-2 py-1.5 text-right tabular-nums">{pct(r.returned, r.submitted)}</td>
             <td className="px-2 py-1.5 text-right tabular-nums">{pct(r.passed, r.checked)}</td>
+            <td className="px-2 py-1.5 text-right tabular-nums" data-testid="registration-change">{pp(registrationChange(r))}</td>
+            <td className="px-2 py-1.5 text-right tabular-nums" data-testid="pension-change">{pp(pensionChange(r))}</td>
+            <td className="px-2 py-1.5 text-right tabular-nums">{r.enrolled}</td>
+            <td className="px-2 py-1.5 text-right tabular-nums">{pct(r.enrolled, r.entries)}</td>
             <td className="px-2 py-1.5 text-right font-medium tabular-nums">{r.score.toFixed(1)}</td>
           </tr>
         ))}
