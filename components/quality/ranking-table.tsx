@@ -8,6 +8,7 @@ const pp = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : ""}${x.t
 /** The assessment ranking (portal page and printed bulletin). */
 export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: RankedRow[]; streetsHref?: (code: string) => string }) {
   return (
+    <>
     <table className="w-full border-collapse text-sm" data-testid="assessment-ranking">
       <thead className="text-left text-slate-600">
         <tr className="border-b border-slate-300">
@@ -59,5 +60,7 @@ export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: Ran
         ))}
       </tbody>
     </table>
+    <p className="mt-2 px-2 text-xs text-slate-500">{t("assessment.outcomesNote")}</p>
+    </>
   );
 }
