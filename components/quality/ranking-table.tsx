@@ -12,8 +12,8 @@ export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: Ran
     <table className="w-full border-collapse text-sm" data-testid="assessment-ranking">
       <thead className="text-left text-slate-600">
         <tr className="border-b border-slate-300">
-          <th className="px-2 py-1.5">{t("assessment.col.rank")}</th>
-          <th className="px-2 py-1.5">{t("assessment.col.region")}</th>
+          <th className="whitespace-nowrap px-2 py-1.5">{t("assessment.col.rank")}</th>
+          <th className="whitespace-nowrap px-2 py-1.5">{t("assessment.col.region")}</th>
           <th className="px-2 py-1.5 text-right">{t("assessment.col.tasks")}</th>
           <th className="px-2 py-1.5 text-right">{t("assessment.col.completed")}</th>
           <th className="px-2 py-1.5 text-right">{t("assessment.col.completion")}</th>
@@ -37,7 +37,7 @@ export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: Ran
         {rows.map((r) => (
           <tr key={r.regionCode} className="border-b border-slate-100">
             <td className="px-2 py-1.5 tabular-nums">{r.rank}</td>
-            <td className="px-2 py-1.5">
+            <td className="whitespace-nowrap px-2 py-1.5">
               {streetsHref ? (
                 <Link href={streetsHref(r.regionCode)} className="text-blue-700 hover:underline print:text-black">{r.regionName}</Link>
               ) : (
