@@ -9,7 +9,7 @@ const pp = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : ""}${x.t
 export function RankingTable({ t, rows, streetsHref }: { t: Translate; rows: RankedRow[]; streetsHref?: (code: string) => string }) {
   return (
     <>
-    <table className="w-full border-collapse text-sm" data-testid="assessment-ranking">
+    <table className="w-full min-w-[56rem] border-collapse text-sm print:min-w-0" data-testid="assessment-ranking">
       <thead className="text-left text-slate-600">
         <tr className="border-b border-slate-300">
           <th className="whitespace-nowrap px-2 py-1.5">{t("assessment.col.rank")}</th>
