@@ -17,6 +17,7 @@ export const startComparisonAction = authedAction("comparison:run", ZStartCompar
     runComparison({
       asOf: input.asOf,
       basis: input.basis,
+      deadline: input.deadline ?? null,
       startedBy: { id: actor.id, login: actor.login },
       onProgress: (p) => {
         if (!known) {

@@ -11,6 +11,7 @@ import { comparisonJobKey, JobProgressWriter } from "@/lib/jobs/progress";
 import { statsStepSql } from "@/lib/stats/measures";
 import { CATEGORIES } from "./codes";
 import { settleOutreach } from "@/lib/outreach/settle";
+import { saveRunDeadline } from "@/lib/quality/deadline";
 
 // Runs a comparison (数据比对, comparison-rules.md): the rules are the set-based SQL files in
 // ./sql, executed in order in ONE transaction on a dedicated connection. Their working tables live
@@ -37,6 +38,8 @@ export interface RunComparisonOptions {
   asOf: string;
   basis?: TSurveyBasis;
   startedBy?: { id: number; login: string } | null;
+  /** YYYY-MM-DD: the survey deadline of the tasks the run publishes (考核, lib/quality), stored with the run. */
+  deadline?: string | null;
   onProgress?: (p: ComparisonProgress) => void;
   /** Defaults to DATABASE_URL. */
   databaseUrl?: string;
@@ -257,6 +260,7 @@ export async function runComparison(opts: RunComparisonOptions): Promise<Compari
       `INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, detail) VALUES ($1, $2, 'comparison.run', 'comparison_run', $3, $4, $5)`,
       [opts.startedBy?.id ?? null, opts.startedBy?.login ?? null, String(runId), city, JSON.stringify({ asOf: opts.asOf, basis, ...countsJson(summary) })],
     );
+    if (opts.deadline) await saveRunDeadline(client, runId, opts.deadline, opts.startedBy ?? null, city);
     await client.query("DROP SCHEMA cmp_work CASCADE");
     await writer?.commit();
     await client.query("COMMIT");

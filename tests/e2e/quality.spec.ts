@@ -36,6 +36,14 @@ test("a district reviewer sees its employers and their masked persons, and expor
   expect(download.suggestedFilename()).toMatch(/^employers-\d+\.xlsx$/);
   const audit = await query<{ reason: string; region_code: string }>(`SELECT reason, region_code FROM audit_log WHERE action = 'outcomes.employers.export' ORDER BY id DESC LIMIT 1`);
   expect(audit[0]).toEqual({ reason: "移交区劳动保障监察大队", region_code: "320402" });
+  // The audit log shows the export, with its stated reason, to the auditor.
+  const auditor = await desktop(browser);
+  await signIn(auditor, "auditor");
+  await auditor.goto("/audit?user=tianning&action=outcomes.employers.export");
+  const row = auditor.getByTestId("audit-row").first();
+  await expect(row).toContainText("移交区劳动保障监察大队");
+  await expect(row).toContainText("tianning");
+  await expect(row).not.toContainText("outcomes.employers.export");
 });
 
 test("a street clerk has no employers page", async ({ browser }) => {
@@ -62,4 +70,35 @@ test("spot check draw refuses an empty period in Chinese; the assessment ranks s
   await page.getByTestId("assessment-print").click();
   await expect(page.getByTestId("assessment-bulletin")).toContainText("全民参保登记工作考核通报");
   await expect(page.getByTestId("assessment-bulletin")).toContainText("各街道（镇）排名");
+});
+
+/** Page objects of a PDF (its /Type /Page dictionaries). */
+function pdfPages(pdf: Buffer): number {
+  return pdf.toString("latin1").match(/\/Type\s*\/Page\b/g)?.length ?? 0;
+}
+
+test("the city prints the assessment bulletin of the districts as a PDF", async ({ browser }) => {
+  const page = await desktop(browser);
+  await signIn(page, "city");
+  await page.goto("/assessment");
+  const ranking = page.getByTestId("assessment-ranking");
+  await expect(ranking.locator("tbody tr").first()).toContainText(/区|县|市/);
+  await expect(ranking.locator("thead")).toContainText("登记率变化");
+  await expect(ranking.locator("thead")).toContainText("转化率");
+  await page.getByTestId("assessment-print").click();
+  const bulletin = page.getByTestId("assessment-bulletin");
+  await expect(bulletin).toContainText("全民参保登记工作考核通报");
+  await expect(bulletin).toContainText("各区排名");
+  // Every district of the ranking is on the sheet, none as a raw code.
+  const names = await bulletin.locator("tbody tr td:nth-child(2)").allTextContents();
+  expect(names.length).toBeGreaterThan(0);
+  for (const n of names) expect(n).not.toMatch(/^\d+$/);
+  // Nothing wider than the landscape sheet.
+  const overflow = await bulletin.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(1);
+  await page.emulateMedia({ media: "print" });
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+  expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
+  expect(pdf.length).toBeGreaterThan(5_000);
+  expect(pdfPages(pdf)).toBe(1);
 });

@@ -37,6 +37,10 @@ export default async function ComparisonsPage() {
                 <option value="residence">{t("comparison.basis.residence")}</option>
               </select>
             </label>
+            <label className="flex flex-col text-sm">
+              <span className="text-slate-600">{t("comparison.deadline")}</span>
+              <input type="date" name="deadline" className="rounded border border-slate-300 px-2 py-1.5" data-testid="comparison-deadline" />
+            </label>
           </ActionForm>
         </section>
       )}

@@ -21,7 +21,7 @@ export default async function AssessmentBulletin({ searchParams }: { searchParam
   const a = result.value;
   const today = chinaToday();
   return (
-    <div className="sheet p-8" data-testid="assessment-bulletin">
+    <div className="sheet sheet-landscape p-8" data-testid="assessment-bulletin">
       <h1 className="mb-2 text-center text-xl font-bold">{t("assessment.bulletin")}</h1>
       <p className="mb-4 text-center text-sm">
         {t("assessment.bulletin.meta", { run: parsed.data.run, from: parsed.data.from, to: parsed.data.to, deadline: a.deadline ?? t("assessment.noDeadline") })}
