@@ -207,10 +207,13 @@ export async function setWeights(actor: Actor, input: z.infer<typeof ZWeights>):
   });
 }
 
-/** Finished runs, newest first (for the run choice). */
-export async function doneRuns(): Promise<{ id: number; asOf: string }[]> {
-  const { rows } = await pool().query<{ id: number; as_of: string }>(`SELECT id, to_char(as_of, 'YYYY-MM-DD') AS as_of FROM comparison_run WHERE status = 'DONE' ORDER BY id DESC LIMIT 50`);
-  return rows.map((r) => ({ id: r.id, asOf: r.as_of }));
+/** Finished runs, newest first (for the run choice); `tasks`: the run published survey tasks of its own. */
+export async function doneRuns(): Promise<{ id: number; asOf: string; tasks: boolean }[]> {
+  const { rows } = await pool().query<{ id: number; as_of: string; tasks: boolean }>(
+    `SELECT r.id, to_char(r.as_of, 'YYYY-MM-DD') AS as_of, EXISTS (SELECT 1 FROM survey_task t WHERE t.created_run_id = r.id) AS tasks
+       FROM comparison_run r WHERE r.status = 'DONE' ORDER BY r.id DESC LIMIT 50`,
+  );
+  return rows.map((r) => ({ id: r.id, asOf: r.as_of, tasks: r.tasks }));
 }
 
 /** Today's date in China time (YYYY-MM-DD). */

@@ -22,7 +22,9 @@ export default async function AssessmentPage({ searchParams }: { searchParams: P
   const sp = await searchParams;
   const runs = await doneRuns();
   if (runs.length === 0) return <p className="text-slate-600">{t("assessment.noRun")}</p>;
-  const run = runs.find((r) => String(r.id) === sp.run) ?? runs[0];
+  // By default the newest run whose survey tasks are being worked: a later run that opened no task of
+  // its own (everyone still had one) has nothing to assess.
+  const run = runs.find((r) => String(r.id) === sp.run) ?? runs.find((r) => r.tasks) ?? runs[0];
   const today = chinaToday();
   const to = isDate(sp.to) ? sp.to! : today;
   const from = isDate(sp.from) && sp.from! <= to ? sp.from! : run.asOf <= to ? run.asOf : to;
