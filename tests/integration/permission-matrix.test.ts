@@ -13,6 +13,7 @@ import { listBatches } from "@/lib/import/queries";
 import { type Actor, can, PERMISSIONS, ROLE_LEVEL, ROLES, type TPermission, type TRole } from "@/lib/policy";
 import { getRegionForUser } from "@/lib/regions/queries";
 import { dashboard } from "@/lib/stats/dashboard";
+import { statsReport } from "@/lib/stats/report";
 import { getPersonPage, searchPersons } from "@/lib/registry/queries";
 import { reviewTask } from "@/lib/review/mutations";
 import type { TTaskState } from "@/lib/review/workflow";
@@ -150,6 +151,7 @@ const OPERATIONS: Record<string, Operation> = {
   "audit.list": { permission: "audit:view", scope: "role", run: (a) => listAudit(a, {}, 0) },
   // 统计分析 (/stats)
   "stats.dashboard": { permission: "stats:view", scope: "region", run: (a, r) => dashboard(a, r) },
+  "stats.report": { permission: "stats:view", scope: "region", run: (a, r) => statsReport(a, r, undefined) },
 };
 
 /**
@@ -229,6 +231,8 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(portal)/admin/regions/page.tsx": ["admin.regions"],
   "app/(portal)/audit/page.tsx": ["audit.list"],
   "app/(portal)/stats/page.tsx": ["stats.dashboard"],
+  "app/(print)/print/stats/page.tsx": ["stats.report"],
+  "app/api/stats/report/route.ts": ["stats.report"],
   "app/(portal)/stats/persons/page.tsx": { exempt: "stats:view person lists need a run's statistics: scope (own, child, sibling, out of region, the '-' row) in tests/integration/stats/measures.test.ts and tests/e2e/stats.spec.ts" },
   "app/api/stats/persons/route.ts": { exempt: "the person list's export, same query as /stats/persons: tests/integration/stats/measures.test.ts" },
   "app/(portal)/audit/export/route.ts": ["audit.list"],
