@@ -97,3 +97,74 @@ describe("统计报表", () => {
     await expect(statsReport(reviewer, other, past)).rejects.toThrow(/^not found/);
   });
 });
+
+describe("分析报告 and 汇总", () => {
+  it("the generated text carries the figures; submit freezes the report, the city sees it, another district does not", async () => {
+    const { analysisReport, analysisText, saveAnalysis, submitAnalysis, submittedReports, ratePct } = await import("@/lib/stats/analysis");
+    const { reviewTask } = await import("@/lib/review/mutations");
+    const districts = await prisma().region.findMany({ where: { level: "DISTRICT" }, orderBy: { code: "asc" } });
+    const [d1, d2] = districts.map((d) => d.code);
+    const mk = async (login: string, role: "DISTRICT_REVIEWER" | "CITY_STAFF" | "STREET_CLERK", regionCode: string) => {
+      const u = await prisma().user.create({ data: { login, realName: login, passwordHash: "x", role, regionCode } });
+      return { id: u.id, login, role, regionCode };
+    };
+    const reviewer = await mk("an_d1", "DISTRICT_REVIEWER", d1);
+    const other = await mk("an_d2", "DISTRICT_REVIEWER", d2);
+    const cityUser = await mk("an_city", "CITY_STAFF", "3204");
+    const street = (await prisma().region.findFirst({ where: { parentCode: d1 } }))!.code;
+    const clerk = await mk("an_street", "STREET_CLERK", street);
+    const month = await currentMonth();
+
+    const draft = await analysisReport(reviewer, d1);
+    expect(draft.submitted).toBeNull();
+    // the report's figures are lib/stats' figures of the district
+    const d = await dashboard(reviewer);
+    expect(draft.data.report.total.figures).toEqual(d.total.figures);
+    // the base is the month-end snapshot taken above (no earlier report)
+    expect(draft.data.base?.kind).toBe("snapshot");
+    // the text's numbers are the figures
+    const text = analysisText(t, draft.data);
+    const f = d.total.figures;
+    const pension = ratePct(f, "pension_active", "pension_applies")!;
+    expect(text[0]).toContain(`${t("stats.r.pension")} ${pension.toFixed(1)}%（${f.pension_active}/${f.pension_applies}）`);
+    const before = ratePct(draft.data.base!.figures, "pension_active", "pension_applies")!;
+    const diff = Math.round((pension - before) * 10) / 10;
+    if (diff !== 0) expect(text[0]).toContain(`${Math.abs(diff).toFixed(1)} 个百分点`);
+    expect(text[1]).toContain(`${t("stats.r.registration")} ${ratePct(f, "registered", "to_register")!.toFixed(1)}%（${f.registered}/${f.to_register}）`);
+
+    // not submitted: the city, another district and a street below do not see it
+    await expect(analysisReport(cityUser, d1)).rejects.toThrow(/^not found/);
+    await expect(analysisReport(other, d1)).rejects.toThrow(/^not found/);
+    await expect(analysisReport(clerk, d1)).rejects.toThrow(/^not found/);
+    await expect(saveAnalysis(other, { district: d1, month, commentary: "x", expectedVersion: 0 })).rejects.toThrow(/^not found/);
+
+    // save, a stale version refused, submit
+    const { version } = await saveAnalysis(reviewer, { district: d1, month, commentary: "草稿", expectedVersion: 0 });
+    await expect(saveAnalysis(reviewer, { district: d1, month, commentary: "旧", expectedVersion: 0 })).rejects.toThrow("analysis.error.stale");
+    await submitAnalysis(reviewer, { district: d1, month, commentary: "本区参保率稳步提高。", expectedVersion: version });
+    const audit = await prisma().auditLog.findMany({ where: { action: { in: ["stats.analysis-save", "stats.analysis-submit"] } }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["stats.analysis-save", "stats.analysis-submit"]);
+
+    // a district approval moves today's figures; the submitted report keeps its own
+    const task = (await pool().query<{ id: number; version: number; id_number: string }>(
+      `SELECT t.id, t.version, t.id_number FROM survey_task t WHERE starts_with(t.region_code, $1) AND t.state = 'PENDING' LIMIT 1`, [d1])).rows[0];
+    if (task) {
+      await pool().query(`UPDATE survey_task SET state = 'STREET_APPROVED' WHERE id = $1`, [task.id]);
+      await pool().query(`INSERT INTO survey_form (task_id, data) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [task.id, JSON.stringify({ employment: "UNEMPLOYED", mobile: "13912345678", pension: "RESIDENT", medical: "RESIDENT", surveyors: ["甲", "乙"] })]);
+      const v = (await pool().query<{ version: number }>(`SELECT version FROM survey_task WHERE id = $1`, [task.id])).rows[0].version;
+      await reviewTask(reviewer, { taskId: task.id, decision: "approve", expectedVersion: v });
+    }
+    const frozen = await analysisReport(cityUser, d1);
+    expect(frozen.submitted?.by).toBe("an_d1");
+    expect(frozen.commentary).toBe("本区参保率稳步提高。");
+    expect(frozen.data.report.total.figures).toEqual(d.total.figures);
+    if (task) expect((await dashboard(reviewer)).total.figures.registered).not.toBe(d.total.figures.registered);
+    // frozen: no more changes
+    await expect(saveAnalysis(reviewer, { district: d1, month, commentary: "改", expectedVersion: frozen.version })).rejects.toThrow("analysis.error.submitted");
+    // still not for another district; the city's summary lists it as submitted
+    await expect(analysisReport(other, d1)).rejects.toThrow(/^not found/);
+    const list = await submittedReports(cityUser, "3204", month);
+    expect(list.map((x) => [x.code, x.submittedAt !== null])).toEqual(districts.map((x) => [x.code, x.code === d1]));
+    expect((await submittedReports(other, d2, month)).map((x) => x.code)).toEqual([d2]);
+  });
+});
