@@ -1,6 +1,7 @@
 import { accountEn, accountZh } from "./messages-account";
 import { comparisonEn, comparisonZh } from "./messages-comparison";
 import { securityEn, securityZh } from "./messages-security";
+import { reportEn, reportZh } from "./messages-report";
 import { statsEn, statsZh } from "./messages-stats";
 import { outreachEn, outreachZh } from "./messages-outreach";
 import { qualityEn, qualityZh } from "./messages-quality";
@@ -18,6 +19,7 @@ export const zh = {
   ...comparisonZh,
   ...securityZh,
   ...statsZh,
+  ...reportZh,
   ...outreachZh,
   ...qualityZh,
   "app.title": "全民参保登记管理系统",
@@ -193,6 +195,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...comparisonEn,
   ...securityEn,
   ...statsEn,
+  ...reportEn,
   ...outreachEn,
   ...qualityEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",

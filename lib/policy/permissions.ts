@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   "change:approve-basic": { description: "approve name, gender, ethnicity and address changes", roles: ["STREET_CLERK"] },
   "change:approve-sensitive": { description: "approve ID number, birth date and hukou type changes after the street", roles: ["DISTRICT_REVIEWER"] },
   "stats:view": { description: "statistics dashboard of the own region (统计分析)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK", "COMMUNITY_SURVEYOR"] },
+  "stats:report": { description: "write and submit (报送) the district's analysis report (分析报告) to the city", roles: ["DISTRICT_REVIEWER"] },
   "task:progress": { description: "survey progress by region (/tasks)", roles: ["CITY_STAFF", "DISTRICT_REVIEWER", "STREET_CLERK"] },
   "admin:users": { description: "manage user accounts, posts and passwords", roles: ["SYSTEM_ADMIN"] },
   "admin:regions": { description: "see the region tree for administration", roles: ["SYSTEM_ADMIN"] },

@@ -41,19 +41,31 @@ export function emptyFigures(): Figures {
  * is the city. Each community row is added to its own code and to its street, district and city.
  */
 export async function figuresUnder(db: Queryable, runId: number, prefix: string): Promise<Map<string, Figures>> {
+  return sumUnder(db, "stats_measure", "run_id", runId, prefix);
+}
+
+/**
+ * The same sums over a month-end snapshot (stats_snapshot, lib/stats/snapshot.ts): the measures the
+ * then latest run had, plus the survey tasks per state as `tasks:<STATE>` (communities only).
+ */
+export async function snapshotFiguresUnder(db: Queryable, month: string, prefix: string): Promise<Map<string, Figures>> {
+  return sumUnder(db, "stats_snapshot", "month", month, prefix);
+}
+
+async function sumUnder(db: Queryable, table: "stats_measure" | "stats_snapshot", keyColumn: "run_id" | "month", key: number | string, prefix: string): Promise<Map<string, Figures>> {
   const isCity = prefix.length === 4;
   const { rows } = await db.query<{ code: string; measure: string; value: number }>(
     `SELECT a.code, s.measure, sum(s.value)::int AS value
-       FROM stats_measure s
+       FROM ${table} s
        CROSS JOIN LATERAL (
          SELECT c FROM unnest(CASE WHEN s.region_code = '${NO_REGION}' THEN ARRAY['${NO_REGION}', $3]
                                    ELSE ARRAY[left(s.region_code, 4), left(s.region_code, 6), left(s.region_code, 9), s.region_code] END) AS c
        ) AS a(code)
-      WHERE s.run_id = $1
+      WHERE s.${keyColumn} = $1
         AND (starts_with(s.region_code, $2) OR ($4 AND s.region_code = '${NO_REGION}'))
         AND (starts_with(a.code, $2) OR a.code = '${NO_REGION}')
       GROUP BY a.code, s.measure`,
-    [runId, prefix, isCity ? prefix : "", isCity],
+    [key, prefix, isCity ? prefix : "", isCity],
   );
   const out = new Map<string, Figures>();
   for (const r of rows) {

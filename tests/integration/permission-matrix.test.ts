@@ -13,6 +13,8 @@ import { listBatches } from "@/lib/import/queries";
 import { type Actor, can, PERMISSIONS, ROLE_LEVEL, ROLES, type TPermission, type TRole } from "@/lib/policy";
 import { getRegionForUser } from "@/lib/regions/queries";
 import { dashboard } from "@/lib/stats/dashboard";
+import { submittedReports } from "@/lib/stats/analysis";
+import { currentMonth, statsReport } from "@/lib/stats/report";
 import { getPersonPage, searchPersons } from "@/lib/registry/queries";
 import { reviewTask } from "@/lib/review/mutations";
 import type { TTaskState } from "@/lib/review/workflow";
@@ -150,6 +152,8 @@ const OPERATIONS: Record<string, Operation> = {
   "audit.list": { permission: "audit:view", scope: "role", run: (a) => listAudit(a, {}, 0) },
   // 统计分析 (/stats)
   "stats.dashboard": { permission: "stats:view", scope: "region", run: (a, r) => dashboard(a, r) },
+  "stats.report": { permission: "stats:view", scope: "region", run: (a, r) => statsReport(a, r, undefined) },
+  "stats.summary": { permission: "stats:view", scope: "region", run: async (a, r) => submittedReports(a, r, await currentMonth()) },
 };
 
 /**
@@ -158,6 +162,8 @@ const OPERATIONS: Record<string, Operation> = {
  */
 const ACTIONS: Record<string, string[] | { exempt: string }> = {
   releaseAction: ["task.release"],
+  saveAnalysisAction: { exempt: "stats:report on the actor's own district only: tests/integration/stats/reports.test.ts" },
+  submitAnalysisAction: { exempt: "stats:report on the actor's own district only: tests/integration/stats/reports.test.ts" },
   createTeamAction: ["task.createTeam"],
   assignAction: ["task.assign"],
   reopenAction: ["task.reopen"],
@@ -229,6 +235,11 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(portal)/admin/regions/page.tsx": ["admin.regions"],
   "app/(portal)/audit/page.tsx": ["audit.list"],
   "app/(portal)/stats/page.tsx": ["stats.dashboard"],
+  "app/(print)/print/stats/page.tsx": ["stats.report"],
+  "app/api/stats/report/route.ts": ["stats.report"],
+  "app/(portal)/stats/summary/page.tsx": ["stats.report", "stats.summary"],
+  "app/(portal)/stats/analysis/page.tsx": { exempt: "a district's analysis report: own district only until submitted, the city once submitted, another district not found: tests/integration/stats/reports.test.ts" },
+  "app/(print)/print/stats/analysis/page.tsx": { exempt: "the same analysisReport as /stats/analysis: tests/integration/stats/reports.test.ts and tests/e2e/reports.spec.ts" },
   "app/(portal)/stats/persons/page.tsx": { exempt: "stats:view person lists need a run's statistics: scope (own, child, sibling, out of region, the '-' row) in tests/integration/stats/measures.test.ts and tests/e2e/stats.spec.ts" },
   "app/api/stats/persons/route.ts": { exempt: "the person list's export, same query as /stats/persons: tests/integration/stats/measures.test.ts" },
   "app/(portal)/audit/export/route.ts": ["audit.list"],
@@ -316,6 +327,7 @@ describe("coverage: nothing can be forgotten", () => {
       "assessment:settings": "setDeadlineAction, setWeightsAction (see ACTIONS): tests/integration/quality/assessment.test.ts",
       "account:confirm": "confirmAccountRequestAction, refuseAccountRequestAction, /accounts (see ACTIONS, PAGES)",
       "export:run": "the export route checks it before comparison:view's listResults",
+      "stats:report": "saveAnalysisAction, submitAnalysisAction (see ACTIONS): tests/integration/stats/reports.test.ts",
 
     };
     for (const p of Object.keys(PERMISSIONS) as TPermission[]) expect(covered.has(p) || p in elsewhere, p).toBe(true);

@@ -77,6 +77,17 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
             {t("stats.up")}
           </Link>
         )}
+        <Link href={`/print/stats?region=${d.region.code}`} className="text-sm text-blue-700 underline" data-testid="stats-report-link">
+          {t("report.link")}
+        </Link>
+        {d.region.level === "DISTRICT" && (
+          <Link href={`/stats/analysis?region=${d.region.code}`} className="text-sm text-blue-700 underline" data-testid="stats-analysis-link">
+            {t("analysis.link")}
+          </Link>
+        )}
+        <Link href={`/stats/summary?region=${d.region.code}`} className="text-sm text-blue-700 underline" data-testid="stats-summary-link">
+          {t("analysis.summaryLink")}
+        </Link>
       </div>
       <p className="text-sm text-slate-600" data-testid="stats-source">
         {d.run ? t("stats.source", { id: d.run.id, asOf: d.run.asOf, finished: d.run.finishedAt ? d.run.finishedAt.toISOString().slice(0, 16).replace("T", " ") : "—" }) : t("stats.noRun")}
