@@ -42,6 +42,8 @@ export interface TaskListItem {
   name: string;
   address: string | null;
   regionCode: string;
+  /** The community's name (a lookup over the codes of the tasks returned, so within scope). */
+  regionName: string;
   state: TTaskState;
   reason: string;
   category: string;
@@ -66,6 +68,8 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
   });
   const people = await prisma().person.findMany({ where: { idNumber: { in: tasks.map((t) => t.idNumber) } }, select: { idNumber: true, name: true, hukouAddress: true, residenceAddress: true } });
   const byId = new Map(people.map((p) => [p.idNumber, p]));
+  const regions = await prisma().region.findMany({ where: { code: { in: [...new Set(tasks.map((t) => t.regionCode))] } }, select: { code: true, name: true } });
+  const regionNames = new Map(regions.map((r) => [r.code, r.name]));
   const items = tasks.map((t) => {
     const p = byId.get(t.idNumber);
     const newPerson = (t.form?.data as { newPerson?: { name: string; hukouAddress: string | null } } | null)?.newPerson;
@@ -75,6 +79,7 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
       name: p?.name ?? newPerson?.name ?? "",
       address: p?.residenceAddress ?? p?.hukouAddress ?? newPerson?.hukouAddress ?? null,
       regionCode: t.regionCode,
+      regionName: regionNames.get(t.regionCode) ?? t.regionCode,
       state: t.state as TTaskState,
       reason: t.reason,
       category: t.category,
