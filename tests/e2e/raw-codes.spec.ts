@@ -29,7 +29,7 @@ const NEAR = 40;
 
 /** Path shape for "one page of each kind": digits and opaque keys become ':id', the query is dropped. */
 function shape(path: string): string {
-  return path.split("?")[0].split("/").map((s) => (/\d/.test(s) && s.length > 2 ? ":id" : s)).join("/");
+  return path.split("?")[0].split("/").map((s) => (/^\d+$/.test(s) || (/\d/.test(s) && s.length > 8) ? ":id" : s)).join("/");
 }
 
 function skip(href: string): boolean {
