@@ -43,7 +43,7 @@ export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeo
           <ul className="mt-1 space-y-0.5 text-sm">
             {enrolment.map((e, i) => (
               <li key={i}>
-                {scheme(e.scheme)} · {ENROLMENT_STATUS[e.status] ?? e.status} · {e.region_code ?? "本市"}
+                {scheme(e.scheme)} · {ENROLMENT_STATUS[e.status] ?? e.status} · {e.region_name ?? e.region_code ?? "本市"}
                 {e.employer ? ` · ${e.employer}` : ""}
                 {e.start_date ? ` · ${e.start_date.toISOString().slice(0, 10)}` : ""}
               </li>

@@ -117,9 +117,10 @@ export async function getTaskDetail(actor: Actor, taskId: number, permission: TP
 
 /** Current enrolment records of a person from the active enrolment batches (for the pre-filled form). */
 export async function currentEnrolment(idNumber: string) {
-  return prisma().$queryRaw<{ scheme: string; status: number; region_code: string | null; employer: string | null; start_date: Date | null }[]>`
-    SELECT DISTINCT e.scheme, e.status, e.region_code, e.employer, e.start_date
+  return prisma().$queryRaw<{ scheme: string; status: number; region_code: string | null; region_name: string | null; employer: string | null; start_date: Date | null }[]>`
+    SELECT DISTINCT e.scheme, e.status, e.region_code, g.name AS region_name, e.employer, e.start_date
     FROM enrolment_record e JOIN import_batch b ON b.id = e.batch_id AND b.status = 'ACTIVE'
+    LEFT JOIN region g ON g.code = e.region_code
     WHERE e.id_number = ${idNumber}
     ORDER BY e.scheme, e.status`;
 }

@@ -10,7 +10,7 @@ import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { idNumberOfRef } from "@/lib/ids/person-ref";
 import { can, guarded, NotFoundError } from "@/lib/policy";
-import { categoryLabel, fieldLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, surveyDataEntries, valueLabel } from "@/lib/registry/labels";
+import { categoryLabel, fieldLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, surveyDataEntries, taskReasonLabel, valueLabel } from "@/lib/registry/labels";
 import { getPersonPage } from "@/lib/registry/queries";
 
 export const dynamic = "force-dynamic";
@@ -176,7 +176,7 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
                 <div className="flex flex-wrap items-center gap-2 text-sm">
                   <span className="font-mono text-slate-500">#{task.id}</span>
                   <span className="rounded bg-blue-50 px-2 py-0.5 text-blue-800">{t(`task.state.${task.state}` as TMessageKey)}</span>
-                  <span>{task.reason}</span>
+                  <span>{taskReasonLabel(t, task.reason, task.category)}</span>
                   {task.team && <span className="text-slate-500">{task.team.name}</span>}
                 </div>
                 {task.events.length > 0 && (
