@@ -60,6 +60,7 @@ describe("audit action labels", () => {
     const lines = auditDetailLines(t, { filters: { states: ["ASSIGNED", "SUBMITTED"], category: "NOT_INSURED" } });
     expect(lines.map((l) => l.value)).toEqual([`${t("task.state.ASSIGNED")}、${t("task.state.SUBMITTED")}`, t("registry.category.NOT_INSURED")]);
     expect(lines.map((l) => l.value).join(" ")).not.toMatch(/ASSIGNED|NOT_INSURED/);
+    expect(auditDetailLines(t, { byCategory: { PARTIAL: 3 } })[0].key).toContain(t("registry.category.PARTIAL"));
   });
 });
 
