@@ -1,5 +1,5 @@
 import type { TMessageKey, Translate } from "@/lib/i18n/messages";
-import { categoryLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel } from "@/lib/registry/labels";
+import { categoryLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, taskReasonLabel } from "@/lib/registry/labels";
 import { DECLARANT, ELSEWHERE, EMPLOYMENT, EMPLOYMENT_PLACE, MEDICAL, NOT_INSURED_REASONS, OCCUPATIONS, PENSION, VISIT_OUTCOMES } from "@/lib/survey/schema";
 import type { PrintForm } from "@/lib/survey/print";
 
@@ -101,7 +101,7 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
             <tr>
               <td className={head}>{t("print.surveyReason")}</td>
               <td className={cell} colSpan={5}>
-                {form.reason}
+                {taskReasonLabel(t, form.reason, form.category)}
               </td>
             </tr>
           )}

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
+import { taskReasonLabel } from "@/lib/registry/labels";
 import type { TaskListItem } from "@/lib/survey/queries";
 
 /** A list of survey tasks (IDs masked), each linking to `hrefBase/<id>`. */
@@ -29,10 +30,10 @@ export async function TaskList({ tasks, hrefBase, regionNames }: { tasks: TaskLi
               )}
             </div>
             <div className="text-sm text-slate-500">
-              {regionNames?.get(task.regionCode) ?? task.regionCode} · {task.address ?? ""}
+              {regionNames?.get(task.regionCode) ?? task.regionName} · {task.address ?? ""}
             </div>
             <div className="text-sm text-slate-600">
-              {t("tasks.reason")}：{task.reason}
+              {t("tasks.reason")}：{taskReasonLabel(t, task.reason, task.category)}
             </div>
           </div>
           <div className="flex items-center gap-2 text-sm">

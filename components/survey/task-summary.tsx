@@ -1,6 +1,6 @@
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
-import { categoryLabel, flagLabel, genderLabel, schemeLabel } from "@/lib/registry/labels";
+import { categoryLabel, flagLabel, genderLabel, schemeLabel, taskReasonLabel } from "@/lib/registry/labels";
 import type { getTaskDetail } from "@/lib/survey/queries";
 
 const ENROLMENT_STATUS: Record<number, string> = { 1: "参保缴费", 2: "暂停缴费", 3: "终止参保" };
@@ -35,7 +35,7 @@ export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeo
         ))}
       </dl>
       <p className="mt-2 text-sm text-amber-800">
-        {t("tasks.reason")}：{task.reason}
+        {t("tasks.reason")}：{taskReasonLabel(t, task.reason, task.category)}
       </p>
       {enrolment.length > 0 && (
         <div className="mt-3">
@@ -43,7 +43,7 @@ export async function TaskSummary({ detail }: { detail: Awaited<ReturnType<typeo
           <ul className="mt-1 space-y-0.5 text-sm">
             {enrolment.map((e, i) => (
               <li key={i}>
-                {scheme(e.scheme)} · {ENROLMENT_STATUS[e.status] ?? e.status} · {e.region_code ?? "本市"}
+                {scheme(e.scheme)} · {ENROLMENT_STATUS[e.status] ?? e.status} · {e.region_name ?? e.region_code ?? "本市"}
                 {e.employer ? ` · ${e.employer}` : ""}
                 {e.start_date ? ` · ${e.start_date.toISOString().slice(0, 10)}` : ""}
               </li>

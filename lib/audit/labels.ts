@@ -82,24 +82,41 @@ export function auditActionLabel(t: Translate, action: string): string {
 export function auditKeyLabel(t: Translate, key: string): string {
   const k = `audit.key.${key}` as TMessageKey;
   const label = t(k);
-  return label === k ? key : label;
+  // A key that is itself a code (counts by category: { PARTIAL: 379 }) reads as its label.
+  return label === k ? codeLabel(t, key) : label;
 }
 
 /** A detail object as "key: value" lines, nested objects flattened ("filters · states: …"). */
 export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { key: string; value: string }[] {
   if (detail === null || detail === undefined) return [];
-  if (typeof detail !== "object" || Array.isArray(detail)) return [{ key: prefix || t("audit.detail"), value: valueText(detail) }];
+  if (typeof detail !== "object" || Array.isArray(detail)) return [{ key: prefix || t("audit.detail"), value: valueText(detail, t) }];
   const out: { key: string; value: string }[] = [];
   for (const [k, v] of Object.entries(detail as Record<string, unknown>)) {
     const key = prefix ? `${prefix} · ${auditKeyLabel(t, k)}` : auditKeyLabel(t, k);
     if (v !== null && typeof v === "object" && !Array.isArray(v)) out.push(...auditDetailLines(t, v, key));
-    else if (v !== undefined) out.push({ key, value: valueText(v) });
+    else if (v !== undefined) out.push({ key, value: valueText(v, t) });
   }
   return out;
 }
 
-function valueText(v: unknown): string {
-  if (Array.isArray(v)) return v.map(valueText).join("、");
+/** Catalogue families a detail value may be a code of (task states, categories, flags, roles). */
+const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role"];
+
+/** A code's catalogue label from the first family that has one, or the text itself. */
+function codeLabel(t: Translate, v: string): string {
+  if (/^[A-Za-z_]+$/.test(v)) {
+    for (const family of CODE_KEYS) {
+      const key = `${family}.${v}` as TMessageKey;
+      const label = t(key);
+      if (label !== key) return label;
+    }
+  }
+  return v;
+}
+
+function valueText(v: unknown, t?: Translate): string {
+  if (Array.isArray(v)) return v.map((x) => valueText(x, t)).join("、");
+  if (t && typeof v === "string") return v === "" ? "—" : codeLabel(t, v);
   if (v === null || v === undefined || v === "") return "—";
   if (typeof v === "boolean") return v ? "是" : "否";
   if (typeof v === "object") return JSON.stringify(v);

@@ -59,7 +59,10 @@ export async function listAudit(actor: Actor, filter: TAuditFilter, page: number
     prisma().auditLog.count({ where }),
   ]);
   await auditRead(actor, "audit.list", { entity: "audit_log", filters: { ...filter, page }, rows: rows.length });
-  return { rows, total };
+  // The rows' regions by name (the auditor reads the whole city's log).
+  const codes = [...new Set(rows.map((r) => r.regionCode).filter((c): c is string => !!c))];
+  const regionNames = new Map((await prisma().region.findMany({ where: { code: { in: codes } }, select: { code: true, name: true } })).map((r) => [r.code, r.name]));
+  return { rows, total, regionNames };
 }
 
 /** Every row of a filtered log in batches of 5,000, newest first (for the export). */

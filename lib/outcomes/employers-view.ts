@@ -38,6 +38,8 @@ export interface MaskedPerson {
   maskedId: string;
   name: string;
   regionCode: string | null;
+  /** The region's name (a lookup over the page's codes, all within the scope). */
+  regionName: string | null;
   missingSchemes: string[];
   source: "comparison" | "survey";
 }
@@ -50,7 +52,9 @@ export async function listEmployerPersons(actor: Actor, employer: string, page: 
   const p = Math.max(1, Math.floor(page) || 1);
   const rows = await employerPersonRows(pool(), run.id, prefix, { employer, limit: PERSONS_PAGE_SIZE, offset: (p - 1) * PERSONS_PAGE_SIZE });
   const total = rows[0]?.total ?? (p > 1 ? (await employerPersonRows(pool(), run.id, prefix, { employer, limit: 1 }))[0]?.total ?? 0 : 0);
-  return { run, total, persons: rows.map((r) => ({ maskedId: maskIdNumber(r.id_number), name: r.name, regionCode: r.region_code, missingSchemes: r.missing_schemes, source: r.source })) };
+  const codes = [...new Set(rows.map((r) => r.region_code).filter((c): c is string => !!c))];
+  const names = new Map((await pool().query<{ code: string; name: string }>(`SELECT code, name FROM region WHERE code = ANY($1::text[])`, [codes])).rows.map((r) => [r.code, r.name]));
+  return { run, total, persons: rows.map((r) => ({ maskedId: maskIdNumber(r.id_number), name: r.name, regionCode: r.region_code, regionName: r.region_code ? (names.get(r.region_code) ?? null) : null, missingSchemes: r.missing_schemes, source: r.source })) };
 }
 
 export const exportInput = z.object({

@@ -31,10 +31,14 @@ const ENUM_FIELDS: Record<string, string> = {
   visit: "survey.visit",
 };
 
+/** The name of a region code ("天宁区 青龙街道 南苑社区"), looked up by the query that read the value. */
+export type RegionName = (code: string) => string | null | undefined;
+
 /** Display text of a stored value of `field` (history rows store text; arrays as JSON). */
-export function valueLabel(t: Translate, field: string, value: string | null): string {
+export function valueLabel(t: Translate, field: string, value: string | null, regionName?: RegionName): string {
   if (value === null || value === "") return "";
   const name = field.replace(/^survey\./, "");
+  if (/regionCode$/i.test(name) && regionName) return regionName(value) ?? value;
   if (name === "gender") return genderLabel(t, value);
   if (name === "hukouType") return hukouTypeLabel(t, value);
   if (name === "status") return labelOr(t, `status.${value}`, value);
@@ -56,7 +60,7 @@ export function valueLabel(t: Translate, field: string, value: string | null): s
 }
 
 /** The registry's survey data (person.survey_data) as label/value pairs, in the form's order. */
-export function surveyDataEntries(t: Translate, data: Record<string, unknown> | null): { key: string; label: string; value: string }[] {
+export function surveyDataEntries(t: Translate, data: Record<string, unknown> | null, regionName?: RegionName): { key: string; label: string; value: string }[] {
   if (!data) return [];
   const order = ["employment", "unitName", "employmentPlace", "employmentPlaceDetail", "occupation", "residenceRegionCode", "residenceAddress", "mobile", "landline", "pension", "medical", "unemployment", "workInjury", "maternity", "reasons", "elsewhere", "elsewhereScheme", "elsewherePlace", "declarant", "declarantName", "surveyors", "remarks"];
   const labels: Record<string, TMessageKey> = { residenceRegionCode: "survey.residenceRegion", reasons: "survey.reasons", surveyors: "print.surveyors" };
@@ -64,8 +68,17 @@ export function surveyDataEntries(t: Translate, data: Record<string, unknown> | 
   for (const key of order) {
     const v = data[key];
     if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) continue;
-    const text = Array.isArray(v) ? (key === "reasons" ? valueLabel(t, key, JSON.stringify(v)) : v.join("、")) : valueLabel(t, key, String(v));
+    const text = Array.isArray(v) ? (key === "reasons" ? valueLabel(t, key, JSON.stringify(v)) : v.join("、")) : valueLabel(t, key, String(v), regionName);
     out.push({ key, label: labels[key] ? t(labels[key]) : labelOr(t, `survey.${key}`, key), value: text });
   }
   return out;
+}
+
+/**
+ * A survey task's 调查原因: the comparison stores its category code (comparison-rules.md §6); a
+ * newly found person's task stores a text of its own and the category NEWLY_FOUND.
+ */
+export function taskReasonLabel(t: Translate, reason: string, category?: string | null): string {
+  if (category === "NEWLY_FOUND" || reason === "新发现人员") return t("survey.newPerson");
+  return categoryLabel(t, reason);
 }

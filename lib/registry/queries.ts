@@ -49,12 +49,16 @@ export async function getPersonPage(actor: Actor, idNumber: string) {
   const person = await viewPerson(actor, idNumber);
   const db = prisma();
   const regionCodes = new Set<string>();
-  for (const code of [person.hukouRegionCode, person.residenceRegionCode, person.surveyRegionCode]) {
+  const history = await personHistory(person.idNumber);
+  const surveyResidence = (person.surveyData as { residenceRegionCode?: unknown } | null)?.residenceRegionCode;
+  // Every region code the page shows, by name: the person's, the survey's residence, the history's.
+  const shownCodes = [person.hukouRegionCode, person.residenceRegionCode, person.surveyRegionCode, typeof surveyResidence === "string" ? surveyResidence : null];
+  for (const h of history) if (/regionCode$/i.test(h.field)) shownCodes.push(h.oldValue, h.newValue);
+  for (const code of shownCodes) {
     if (code) for (const len of [4, 6, 9, 12]) if (code.length >= len) regionCodes.add(code.slice(0, len));
   }
-  const [regions, history, tasks, changes] = await Promise.all([
+  const [regions, tasks, changes] = await Promise.all([
     db.region.findMany({ where: { code: { in: [...regionCodes] } }, select: { code: true, name: true } }),
-    personHistory(person.idNumber),
     db.surveyTask.findMany({
       // The tasks the actor may see (a surveyor: only their team's), by the same rule as the task lists.
       where: { idNumber: person.idNumber, ...taskWhere(actor, "task:view") },
@@ -69,7 +73,7 @@ export async function getPersonPage(actor: Actor, idNumber: string) {
   const names = await userNames([...userIds]);
   const regionName = new Map(regions.map((r) => [r.code, r.name]));
   /** "天宁区 青龙街道 甲社区" for a region code, from the district down. */
-  const regionPath = (code: string | null) =>
+  const regionPath = (code: string | null | undefined) =>
     code
       ? [6, 9, 12]
           .filter((len) => code.length >= len)
@@ -81,6 +85,10 @@ export async function getPersonPage(actor: Actor, idNumber: string) {
     regionCode: personRegion(person),
     hukouRegion: regionPath(person.hukouRegionCode),
     residenceRegion: regionPath(person.residenceRegionCode),
+    /** The person's region (the survey's, else the hukou's) by name. */
+    regionName: regionPath(personRegion(person)),
+    /** Names of the region codes the page shows (history values, the survey's residence). */
+    regionNames: Object.fromEntries([...regionCodes].map((code) => [code, regionPath(code)])) as Record<string, string | null>,
     history,
     tasks: tasks.map((t) => ({ ...t, events: t.events.map((e) => ({ ...e, actor: e.actorId ? (names.get(e.actorId) ?? null) : null })) })),
     changes: changes.map((c) => ({ ...c, requestedBy: c.requestedById ? (names.get(c.requestedById) ?? null) : null })),

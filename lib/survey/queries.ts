@@ -42,6 +42,8 @@ export interface TaskListItem {
   name: string;
   address: string | null;
   regionCode: string;
+  /** The community's name (a lookup over the codes of the tasks returned, so within scope). */
+  regionName: string;
   state: TTaskState;
   reason: string;
   category: string;
@@ -66,6 +68,8 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
   });
   const people = await prisma().person.findMany({ where: { idNumber: { in: tasks.map((t) => t.idNumber) } }, select: { idNumber: true, name: true, hukouAddress: true, residenceAddress: true } });
   const byId = new Map(people.map((p) => [p.idNumber, p]));
+  const regions = await prisma().region.findMany({ where: { code: { in: [...new Set(tasks.map((t) => t.regionCode))] } }, select: { code: true, name: true } });
+  const regionNames = new Map(regions.map((r) => [r.code, r.name]));
   const items = tasks.map((t) => {
     const p = byId.get(t.idNumber);
     const newPerson = (t.form?.data as { newPerson?: { name: string; hukouAddress: string | null } } | null)?.newPerson;
@@ -75,6 +79,7 @@ export async function listTasks(actor: Actor, filter: { permission?: TPermission
       name: p?.name ?? newPerson?.name ?? "",
       address: p?.residenceAddress ?? p?.hukouAddress ?? newPerson?.hukouAddress ?? null,
       regionCode: t.regionCode,
+      regionName: regionNames.get(t.regionCode) ?? t.regionCode,
       state: t.state as TTaskState,
       reason: t.reason,
       category: t.category,
@@ -112,9 +117,10 @@ export async function getTaskDetail(actor: Actor, taskId: number, permission: TP
 
 /** Current enrolment records of a person from the active enrolment batches (for the pre-filled form). */
 export async function currentEnrolment(idNumber: string) {
-  return prisma().$queryRaw<{ scheme: string; status: number; region_code: string | null; employer: string | null; start_date: Date | null }[]>`
-    SELECT DISTINCT e.scheme, e.status, e.region_code, e.employer, e.start_date
+  return prisma().$queryRaw<{ scheme: string; status: number; region_code: string | null; region_name: string | null; employer: string | null; start_date: Date | null }[]>`
+    SELECT DISTINCT e.scheme, e.status, e.region_code, g.name AS region_name, e.employer, e.start_date
     FROM enrolment_record e JOIN import_batch b ON b.id = e.batch_id AND b.status = 'ACTIVE'
+    LEFT JOIN region g ON g.code = e.region_code
     WHERE e.id_number = ${idNumber}
     ORDER BY e.scheme, e.status`;
 }

@@ -49,9 +49,18 @@ describe("audit action labels", () => {
   });
   it("details read as key: value in Chinese, nested filters flattened", () => {
     expect(auditDetailLines(zh, { filters: { states: ["ASSIGNED", "DRAFT"] }, rows: 3, unmasked: true })).toEqual([
-      { key: "筛选条件 · 状态", value: "ASSIGNED、DRAFT" },
+      { key: "筛选条件 · 状态", value: "已分配、填报中" },
       { key: "行数", value: "3" },
       { key: "完整号码", value: "是" },
     ]);
   });
+
+  it("codes in a row's details read as labels: task states, categories (issue 13)", () => {
+    const t = translator("zh");
+    const lines = auditDetailLines(t, { filters: { states: ["ASSIGNED", "SUBMITTED"], category: "NOT_INSURED" } });
+    expect(lines.map((l) => l.value)).toEqual([`${t("task.state.ASSIGNED")}、${t("task.state.SUBMITTED")}`, t("registry.category.NOT_INSURED")]);
+    expect(lines.map((l) => l.value).join(" ")).not.toMatch(/ASSIGNED|NOT_INSURED/);
+    expect(auditDetailLines(t, { byCategory: { PARTIAL: 3 } })[0].key).toContain(t("registry.category.PARTIAL"));
+  });
 });
+

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { translator } from "@/lib/i18n/messages";
-import { categoryLabel, fieldLabel, flagLabel, surveyDataEntries, valueLabel } from "@/lib/registry/labels";
+import { categoryLabel, fieldLabel, flagLabel, surveyDataEntries, taskReasonLabel, valueLabel } from "@/lib/registry/labels";
 
 // The person page and the printed forms show stored codes with the catalogue's labels.
 const t = translator("zh");
@@ -43,5 +43,15 @@ describe("registry labels", () => {
       ["生育保险", "否"],
       ["调查人（2–3 人）", "张洋、徐艳"],
     ]);
+  });
+
+  it("a task's 调查原因 and a region code read as labels and names (issue 13)", () => {
+    expect(taskReasonLabel(t, "NOT_INSURED", "NOT_INSURED")).toBe("未参保");
+    expect(taskReasonLabel(t, "新发现人员", "NEWLY_FOUND")).toBe(t("survey.newPerson"));
+    expect(taskReasonLabel(translator("en"), "PARTIAL", "PARTIAL")).toBe(translator("en")("registry.category.PARTIAL"));
+    const names: Record<string, string> = { "320402002002": "天宁区 青龙街道 南苑社区" };
+    const entries = surveyDataEntries(t, { residenceRegionCode: "320402002002", residenceAddress: "某路1号" }, (c) => names[c]);
+    expect(entries.map((e) => e.value)).toEqual(["天宁区 青龙街道 南苑社区", "某路1号"]);
+    expect(valueLabel(t, "residenceRegionCode", "320402002002", (c) => names[c])).toBe("天宁区 青龙街道 南苑社区");
   });
 });

@@ -32,7 +32,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const sp = single(await searchParams);
   const filter = ZAuditFilter.parse(sp);
   const page = parsePage(sp.page);
-  const { rows, total } = await listAudit(user, filter, page);
+  const { rows, total, regionNames } = await listAudit(user, filter, page);
   const input = "rounded border border-slate-300 px-2 py-1.5";
   return (
     <div className="space-y-4">
@@ -103,7 +103,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   {auditActionLabel(t, r.action)}
                 </td>
                 <td className="break-all px-3 py-1.5">{[r.entity, r.entityId].filter(Boolean).join(" ")}</td>
-                <td className="px-3 py-1.5 tabular-nums">{r.regionCode ?? ""}</td>
+                <td className="px-3 py-1.5">
+                  {r.regionCode ? (regionNames.get(r.regionCode) ?? "") : ""} <span className="tabular-nums text-xs text-slate-500">{r.regionCode ?? ""}</span>
+                </td>
                 <td className="px-3 py-1.5 text-xs text-slate-700">
                   <dl className="space-y-0.5">
                     {r.reason && (

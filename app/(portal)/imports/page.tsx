@@ -3,6 +3,7 @@ import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { IMPORT_KINDS } from "@/lib/import/formats";
+import { IMPORT_REFUSALS } from "@/lib/import/import-error";
 import { listBatches } from "@/lib/import/queries";
 import { RUNNING_PHASES, recentImportJobs } from "@/lib/jobs/progress";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -40,6 +41,7 @@ export default async function ImportsPage() {
             column: t("import.column"),
             reason: t("import.reason"),
             fileName: t("import.fileName"),
+            refusals: Object.fromEntries(IMPORT_REFUSALS.map((r) => [r, t(`import.refusal.${r}` as TMessageKey)])),
           }}
         />
       </section>

@@ -23,6 +23,8 @@ export interface UploadLabels {
   column: string;
   reason: string;
   fileName: string;
+  /** Catalogue text of each refusal reason ({value}, {batchId} filled from the refusal). */
+  refusals: Record<string, string>;
 }
 
 interface State {
@@ -67,7 +69,9 @@ function RefusalDetail({ refusal, labels }: { refusal: ImportRefusal; labels: Up
       <dt>{labels.column}</dt>
       <dd data-testid="refusal-column">{refusal.column ?? "—"}</dd>
       <dt>{labels.reason}</dt>
-      <dd className="font-mono" data-testid="refusal-reason">{refusal.reason}</dd>
+      <dd data-testid="refusal-reason">
+        {(labels.refusals[refusal.reason] ?? labels.generic).replaceAll("{value}", refusal.value ?? "").replaceAll("{batchId}", String(refusal.batchId ?? ""))}
+      </dd>
     </dl>
   );
 }

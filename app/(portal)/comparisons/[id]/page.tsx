@@ -1,3 +1,4 @@
+import { schemeLabel } from "@/lib/registry/labels";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { MessagePage } from "@/components/ui/message-page";
@@ -214,8 +215,8 @@ export default async function ComparisonRunPage({ params, searchParams }: { para
                     <td className="px-3 py-1.5">{r.name}</td>
                     <td className="px-3 py-1.5">{t(`comparison.category.${r.category}` as TMessageKey)}</td>
                     <td className="px-3 py-1.5 text-xs">{r.flags.map((f) => t(`comparison.flag.${f}` as TMessageKey)).join("、")}</td>
-                    <td className="px-3 py-1.5 tabular-nums">{r.missingSchemes.join(" ")}</td>
-                    <td className="px-3 py-1.5 tabular-nums text-slate-500">{r.regionCode ?? ""}</td>
+                    <td className="px-3 py-1.5">{r.missingSchemes.map((s) => schemeLabel(t, s)).join("、")}</td>
+                    <td className="px-3 py-1.5 text-slate-500">{r.regionName ?? r.regionCode ?? ""}</td>
                     <td className="px-3 py-1.5 tabular-nums">{r.phone}</td>
                   </tr>
                 ))}

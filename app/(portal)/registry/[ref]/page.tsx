@@ -10,7 +10,7 @@ import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { idNumberOfRef } from "@/lib/ids/person-ref";
 import { can, guarded, NotFoundError } from "@/lib/policy";
-import { categoryLabel, fieldLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, surveyDataEntries, valueLabel } from "@/lib/registry/labels";
+import { categoryLabel, fieldLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, surveyDataEntries, taskReasonLabel, valueLabel } from "@/lib/registry/labels";
 import { getPersonPage } from "@/lib/registry/queries";
 
 export const dynamic = "force-dynamic";
@@ -46,9 +46,10 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
   const idNumber = idNumberOfRef(ref);
   const loaded = await guarded(idNumber ? getPersonPage(user, idNumber) : Promise.reject(new NotFoundError("person")), { page: "person" });
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
-  const { person, regionCode, hukouRegion, residenceRegion, history, tasks, changes } = loaded.value;
+  const { person, regionCode, regionName, regionNames, hukouRegion, residenceRegion, history, tasks, changes } = loaded.value;
+  const nameOf = (code: string) => regionNames[code];
   const birthDate = person.birthDate ? person.birthDate.toISOString().slice(0, 10) : null;
-  const surveyData = surveyDataEntries(t, person.surveyData as Record<string, unknown> | null);
+  const surveyData = surveyDataEntries(t, person.surveyData as Record<string, unknown> | null, nameOf);
   const canRequest = can(user, "change:request", regionCode);
   const current: Record<string, string> = {
     name: person.name,
@@ -96,7 +97,7 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
           <Field label={t("survey.hukouAddress")} value={person.hukouAddress} />
           <Field label={t("registry.residence")} value={[residenceRegion, person.residenceAddress].filter(Boolean).join(" ")} />
           <Field label={t("registry.phone")} value={person.phone} mono testId="person-phone" />
-          <Field label={t("registry.region")} value={regionCode} mono />
+          <Field label={t("registry.region")} value={regionName ?? regionCode} />
           <Field label={t("registry.registeredAt")} value={person.registeredAt?.toLocaleString("zh-CN")} />
         </dl>
       </Section>
@@ -175,7 +176,7 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
                 <div className="flex flex-wrap items-center gap-2 text-sm">
                   <span className="font-mono text-slate-500">#{task.id}</span>
                   <span className="rounded bg-blue-50 px-2 py-0.5 text-blue-800">{t(`task.state.${task.state}` as TMessageKey)}</span>
-                  <span>{task.reason}</span>
+                  <span>{taskReasonLabel(t, task.reason, task.category)}</span>
                   {task.team && <span className="text-slate-500">{task.team.name}</span>}
                 </div>
                 {task.events.length > 0 && (
@@ -215,8 +216,8 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
                   <tr key={h.id} className="border-t border-slate-100 align-top">
                     <td className="whitespace-nowrap px-3 py-2 text-slate-500">{h.changedAt.toLocaleString("zh-CN")}</td>
                     <td className="px-3 py-2">{fieldLabel(t, h.field)}</td>
-                    <td className="break-all px-3 py-2 text-slate-500">{valueLabel(t, h.field, h.oldValue)}</td>
-                    <td className="break-all px-3 py-2">{valueLabel(t, h.field, h.newValue)}</td>
+                    <td className="break-all px-3 py-2 text-slate-500">{valueLabel(t, h.field, h.oldValue, nameOf)}</td>
+                    <td className="break-all px-3 py-2">{valueLabel(t, h.field, h.newValue, nameOf)}</td>
                     <td className="px-3 py-2">{h.changedBy ?? "—"}</td>
                     <td className="px-3 py-2 text-slate-600">{h.reason}</td>
                   </tr>

@@ -1,5 +1,6 @@
 import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
 import { getT } from "@/lib/i18n/server";
 import { ledgerCells } from "@/lib/outreach/format";
 import { openLedger } from "@/lib/outreach/queries";
@@ -20,13 +21,16 @@ export default async function PrintOutreachPage({ searchParams }: { searchParams
   const loaded = await guarded(openLedger(user, filter, 0, "print", PRINT_LIMIT));
   if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
   const { rows, total } = loaded.value;
+  // The region by name (openLedger has checked that it is in the user's scope).
+  const regionCode = filter.region ?? user.regionCode;
+  const region = regionCode ? await prisma().region.findUnique({ where: { code: regionCode }, select: { name: true } }) : null;
   const th = "border border-black px-1 py-1 font-medium";
   const td = "border border-black px-1 py-0.5 align-top";
   return (
     <article className="sheet sheet-landscape" data-testid="print-outreach">
       <h1 className="text-center text-lg font-bold">{t("outreach.printTitle")}</h1>
       <p className="mt-1 flex flex-wrap justify-between gap-2 text-xs">
-        <span>{filter.region ?? user.regionCode}</span>
+        <span>{region?.name ?? regionCode}</span>
         <span>
           {t("outreach.total", { n: total })} · {t("outreach.printedAt", { at: new Date().toISOString().slice(0, 10), user: user.login })}
         </span>

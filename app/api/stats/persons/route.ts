@@ -5,6 +5,8 @@ import { translator } from "@/lib/i18n/messages";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { NotAllowedError, NotFoundError } from "@/lib/policy";
+import { prisma } from "@/lib/db/client";
+import { schemeLabel } from "@/lib/registry/labels";
 import { personListAll } from "@/lib/stats/persons";
 
 // GET /api/stats/persons?run=&region=&measure=&q=&format=csv|xlsx: the person list (人员明细) of a
@@ -40,8 +42,18 @@ export async function GET(request: Request) {
   await writeAudit(user, { action: "stats.export-persons", entity: "comparison_run", entityId: String(list.runId), regionCode: /^\d+$/.test(query.region) ? query.region : user.regionCode, detail: { ...query, format, rows: list.rows.length } });
 
   const t = translator(await getLocale());
-  const header = [t("stats.persons.name"), t("stats.persons.id"), t("stats.persons.category"), t("stats.persons.missing"), t("stats.persons.regionCol")];
-  const rows = list.rows.map((r) => [safe(r.name), r.maskedId, t(`comparison.category.${r.category}` as TMessageKey), r.missingSchemes.join(";"), r.regionCode ?? "-"]);
+  // Region names as on the page (a lookup over the rows' codes, all within the list's scope).
+  const names = new Map(
+    (await prisma().region.findMany({ where: { code: { in: [...new Set(list.rows.map((r) => r.regionCode).filter((c): c is string => !!c))] } }, select: { code: true, name: true } })).map((r) => [r.code, r.name]),
+  );
+  // Labels for the reader; the codes in columns of their own (`…_code`) for a machine.
+  const header = [t("stats.persons.name"), t("stats.persons.id"), t("stats.persons.category"), "category_code", t("stats.persons.missing"), "missing_schemes_code", t("stats.persons.regionCol"), "region_code"];
+  const rows = list.rows.map((r) => [
+    safe(r.name), r.maskedId,
+    t(`comparison.category.${r.category}` as TMessageKey), r.category,
+    r.missingSchemes.map((s) => schemeLabel(t, s)).join("、"), r.missingSchemes.join(";"),
+    r.regionCode ? (names.get(r.regionCode) ?? r.regionCode) : t("stats.elsewhereRow"), r.regionCode ?? "",
+  ]);
   const name = `persons-${list.runId}-${query.region}-${query.measure.replace(":", "-")}`;
   if (format === "csv") {
     const body = `\uFEFF${[header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;

@@ -2,11 +2,12 @@ import { PassThrough, Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { auditRefusal, writeAudit } from "@/lib/audit/log";
 import { currentUser } from "@/lib/auth/session";
-import { cleanFilter, countResults, getRun, iterateResults } from "@/lib/comparison/queries";
+import { cleanFilter, countResults, getRun, iterateResults, type ResultListRow } from "@/lib/comparison/queries";
 import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { can, NotFoundError } from "@/lib/policy";
 import { parseId } from "@/lib/http/params";
+import { categoryLabel, flagLabel, schemeLabel } from "@/lib/registry/labels";
 
 // GET /comparisons/:id/export?format=csv|xlsx&category=…&flag=…&scheme=…&region=…&change=…: the person
 // list behind a number, in the actor's scope, IDs and phones masked as on the page — or, with
@@ -42,7 +43,16 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   }
   await writeAudit(user, { action: "comparison.export", entity: "comparison_run", entityId: String(id), regionCode: user.regionCode, reason: unmasked ? reason : undefined, detail: { format, unmasked, filters: filter, rows: rowCount } });
   const t = translator(await getLocale());
-  const header = [t("comparison.col.idNumber"), t("comparison.col.name"), t("comparison.col.category"), t("comparison.col.flags"), t("comparison.col.missing"), t("comparison.col.region"), t("comparison.col.phone")];
+  // What a person reads: labels and names; the codes in columns of their own (`…_code`) for a machine.
+  const header = [t("comparison.col.idNumber"), t("comparison.col.name"), t("comparison.col.category"), "category_code", t("comparison.col.flags"), "flags_code", t("comparison.col.missing"), "missing_schemes_code", t("comparison.col.region"), "region_code", t("comparison.col.phone")];
+  const cells = (r: ResultListRow) => [
+    r.maskedId, r.name,
+    categoryLabel(t, r.category), r.category,
+    r.flags.map((f) => flagLabel(t, f)).join("、"), r.flags.join(";"),
+    r.missingSchemes.map((s) => schemeLabel(t, s)).join("、"), r.missingSchemes.join(";"),
+    r.regionName ?? r.regionCode ?? "", r.regionCode ?? "",
+    r.phone,
+  ];
   const out = new PassThrough();
   const rows = iterateResults(user, id, filter, { unmasked });
   const fileName = `comparison-${id}.${format}`;
@@ -55,7 +65,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     void (async () => {
       out.write(`\uFEFF${header.map(field).join(",")}\n`);
       for await (const batch of rows) {
-        out.write(batch.map((r) => `${[r.maskedId, r.name, r.category, r.flags.join(";"), r.missingSchemes.join(";"), r.regionCode ?? "", r.phone].map(field).join(",")}\n`).join(""));
+        out.write(batch.map((r) => `${cells(r).map(field).join(",")}\n`).join(""));
       }
       out.end();
     })().catch((e) => out.destroy(e));
@@ -65,7 +75,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     void (async () => {
       ws.addRow(header).commit();
       for await (const batch of rows) {
-        for (const r of batch) ws.addRow([r.maskedId, r.name, r.category, r.flags.join(";"), r.missingSchemes.join(";"), r.regionCode ?? "", r.phone]).commit();
+        for (const r of batch) ws.addRow(cells(r)).commit();
       }
       ws.commit();
       await wb.commit();

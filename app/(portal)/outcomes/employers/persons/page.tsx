@@ -45,7 +45,7 @@ export default async function EmployerPersonsPage({ searchParams }: { searchPara
                 <td className="px-3 py-1.5 tabular-nums">{p.maskedId}</td>
                 <td className="px-3 py-1.5">{p.name}</td>
                 <td className="px-3 py-1.5">{p.missingSchemes.map((s) => t(`registry.scheme.${s}` as TMessageKey)).join("、")}</td>
-                <td className="px-3 py-1.5 tabular-nums">{p.regionCode ?? ""}</td>
+                <td className="px-3 py-1.5 tabular-nums">{p.regionName ?? p.regionCode ?? ""}</td>
                 <td className="px-3 py-1.5">{t(`employers.source.${p.source}` as TMessageKey)}</td>
               </tr>
             ))}
