@@ -104,6 +104,8 @@ const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role"];
 
 /** A code's catalogue label from the first family that has one, or the text itself. */
 function codeLabel(t: Translate, v: string): string {
+  // an audit action named in a detail (the auditor's own filters, recorded by audit.list)
+  if ((AUDIT_ACTIONS as readonly string[]).includes(v)) return auditActionLabel(t, v);
   if (/^[A-Za-z_]+$/.test(v)) {
     for (const family of CODE_KEYS) {
       const key = `${family}.${v}` as TMessageKey;

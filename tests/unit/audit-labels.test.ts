@@ -62,5 +62,12 @@ describe("audit action labels", () => {
     expect(lines.map((l) => l.value).join(" ")).not.toMatch(/ASSIGNED|NOT_INSURED/);
     expect(auditDetailLines(t, { byCategory: { PARTIAL: 3 } })[0].key).toContain(t("registry.category.PARTIAL"));
   });
+
+  it("an audit action named in a detail (the auditor's own filter) reads as its label", () => {
+    const t = translator("zh");
+    const [line] = auditDetailLines(t, { filters: { action: "outcomes.employers.export" } });
+    expect(line.value).toBe(auditActionLabel(t, "outcomes.employers.export"));
+    expect(line.value).not.toContain("outcomes.employers.export");
+  });
 });
 
