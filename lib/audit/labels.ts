@@ -69,6 +69,10 @@ export const AUDIT_ACTIONS = [
   "quality.spot-check.draw",
   "quality.spot-check.record",
   "task.spot_check_reopen",
+  "task.export",
+  "roster.print",
+  "roster.export",
+  "summary.export",
 ] as const;
 
 export function auditActionLabel(t: Translate, action: string): string {

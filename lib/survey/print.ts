@@ -140,10 +140,23 @@ export interface SummaryRow {
   medical: string | null;
   reasons: string[];
   state: string;
+  category: string | null;
+  reason: string | null;
 }
 
-/** 全民参保登记个人信息汇总表: one row per open task's person of a community. */
+/** 全民参保登记个人信息汇总表: one row per open task's person of a community. Audited as printed. */
 export async function printCommunitySummary(actor: Actor, code: string): Promise<{ communityName: string; rows: SummaryRow[] }> {
+  const sheet = await communitySummary(actor, code);
+  await writeAudit(actor, { action: "print.summary", entity: "region", entityId: code, regionCode: code, detail: { taskIds: sheet.rows.map((r) => r.taskId), count: sheet.rows.length } });
+  return sheet;
+}
+
+/**
+ * The summary sheet's rows (the printed sheet and its XLSX export read the same): every open task's
+ * person once — registry persons and newly found persons (新发现人员, whose basic data is kept with
+ * the task's form) alike. The caller audits how it left.
+ */
+export async function communitySummary(actor: Actor, code: string): Promise<{ communityName: string; rows: SummaryRow[] }> {
   const { name, tasks: all } = await communityTasks(actor, code);
   // One row per person: the newest open task when a person has more than one.
   const newest = new Map<string, TaskRow>();
@@ -166,8 +179,9 @@ export async function printCommunitySummary(actor: Actor, code: string): Promise
       medical: text(d.medical),
       reasons: Array.isArray(d.reasons) ? (d.reasons as string[]) : [],
       state: f.taskState ?? "",
+      category: f.category,
+      reason: f.reason,
     };
   });
-  await writeAudit(actor, { action: "print.summary", entity: "region", entityId: code, regionCode: code, detail: { taskIds: tasks.map((t) => t.id), count: tasks.length } });
   return { communityName: name, rows };
 }

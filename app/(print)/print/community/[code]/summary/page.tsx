@@ -3,7 +3,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { guarded } from "@/lib/policy";
-import { genderLabel, valueLabel } from "@/lib/registry/labels";
+import { genderLabel, taskReasonLabel, valueLabel } from "@/lib/registry/labels";
 import { printCommunitySummary } from "@/lib/survey/print";
 
 // 全民参保登记个人信息汇总表 (seed 001 第十九条): the community's ledger of persons to register.
@@ -23,6 +23,9 @@ export default async function PrintSummaryPage({ params }: { params: Promise<{ c
         <span>{t("print.communityHeading", { name: communityName, code })}</span>
         <span>
           {t("print.total", { n: rows.length })} · {t("print.printedAt")} {new Date().toISOString().slice(0, 10)}
+          <a href={`/print/community/${code}/summary/export`} className="no-print ml-2 text-blue-700 underline" data-testid="summary-export">
+            {t("print.exportXlsx")}
+          </a>
         </span>
       </p>
       <div className="mt-2 overflow-x-auto">
@@ -35,6 +38,7 @@ export default async function PrintSummaryPage({ params }: { params: Promise<{ c
               <th className={th}>{t("survey.idNumber")}</th>
               <th className={th}>{t("survey.hukouAddress")}</th>
               <th className={th}>{t("registry.phone")}</th>
+              <th className={th}>{t("assign.col.category")}</th>
               <th className={th}>{t("survey.employment")}</th>
               <th className={th}>{t("survey.pension")}</th>
               <th className={th}>{t("survey.medical")}</th>
@@ -51,6 +55,7 @@ export default async function PrintSummaryPage({ params }: { params: Promise<{ c
                 <td className={`${td} font-mono`}>{r.idNumber}</td>
                 <td className={td}>{r.hukouAddress}</td>
                 <td className={`${td} font-mono`}>{r.phone}</td>
+                <td className={td}>{r.category ? taskReasonLabel(t, r.reason ?? r.category, r.category) : ""}</td>
                 <td className={td}>{valueLabel(t, "employment", r.employment)}</td>
                 <td className={td}>{valueLabel(t, "pension", r.pension)}</td>
                 <td className={td}>{valueLabel(t, "medical", r.medical)}</td>
@@ -61,6 +66,13 @@ export default async function PrintSummaryPage({ params }: { params: Promise<{ c
           </tbody>
         </table>
       </div>
+      <p className="mt-6 flex flex-wrap gap-x-16 gap-y-2 text-xs" data-testid="summary-signatures">
+        <span>{t("print.preparedBy")}：＿＿＿＿＿＿</span>
+        <span>{t("print.reviewedBy")}：＿＿＿＿＿＿</span>
+        <span>
+          {t("print.date")}：{t("print.yearMonthDay")}
+        </span>
+      </p>
     </article>
   );
 }
