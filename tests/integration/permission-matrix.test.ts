@@ -18,7 +18,8 @@ import { currentMonth, statsReport } from "@/lib/stats/report";
 import { getPersonPage, searchPersons } from "@/lib/registry/queries";
 import { reviewTask } from "@/lib/review/mutations";
 import type { TTaskState } from "@/lib/review/workflow";
-import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
+import { assignSelection, communityStaff, createCommunityTeam, listStreetTasks, rosterRows } from "@/lib/survey/assign";
+import { addNewlyFoundPerson, closeUnreachable, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
 import { printCommunityForms, printCommunitySummary, printPersonForm, printTaskForm } from "@/lib/survey/print";
 import { getTaskDetail, listTasks, taskProgress } from "@/lib/survey/queries";
 import { listRegionsForAdmin, listUsers } from "@/lib/users/queries";
@@ -116,8 +117,11 @@ interface Operation {
 const OPERATIONS: Record<string, Operation> = {
   // 调查任务 (lib/survey/actions.ts, /tasks)
   "task.release": { permission: "task:assign-street", scope: "region", run: (a, r) => releaseToStreets(a, r.length >= 9 ? r.slice(0, 9) : r) },
-  "task.createTeam": { permission: "task:assign-community", scope: "record", run: (a, r) => createTeam(a, { communityCode: r, name: "新组", memberIds: surveyors.get(r)! }) },
-  "task.assign": { permission: "task:assign-community", scope: "record", run: async (a, r) => assignTasks(a, { teamId: teams.get(r)!, taskIds: [(await taskIn(r, "PENDING")).id] }) },
+  "task.createTeam": { permission: "task:assign-community", scope: "record", run: (a, r) => createCommunityTeam(a, { communityCode: r, name: "新组", memberIds: surveyors.get(r)! }) },
+  "task.assign": { permission: "task:assign-community", scope: "record", run: async (a, r) => assignSelection(a, { teamId: teams.get(r)!, taskIds: [(await taskIn(r, "PENDING")).id] }) },
+  "task.streetList": { permission: "task:view", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await listStreetTasks(a, {}, 1, 500).catch(() => ({ rows: [] }))).rows.filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
+  "task.staff": { permission: "task:assign-community", scope: "role", run: (a) => communityStaff(a) },
+  "print.roster": { permission: "task:view", scope: "record", run: async (a, r) => rosterRows(a, r, {}, [(await taskIn(r, "ASSIGNED")).id]) },
   "task.reopen": { permission: "task:reopen", scope: "record", run: async (a, r) => { const t = await taskIn(r, "UNREACHABLE"); return reopenTask(a, t.id, t.version); } },
   "task.progress": { permission: "task:view", scope: "region", run: (a, r) => taskProgress(a, r), empty: (x) => (x as unknown[]).length === 0 },
   "task.list": { permission: "task:view", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await listTasks(a).catch(() => [])).filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
@@ -212,7 +216,11 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/api/auth/[...nextauth]/route.ts": { exempt: "next-auth's own endpoints" },
   "app/(portal)/page.tsx": ["region.page"],
   "app/(portal)/regions/[code]/page.tsx": ["region.page"],
-  "app/(portal)/tasks/page.tsx": ["task.progress", "task.list", "task.release", "task.createTeam", "task.assign", "task.reopen"],
+  "app/(portal)/tasks/page.tsx": ["task.progress", "task.list", "task.streetList", "task.staff", "task.release", "task.createTeam", "task.assign", "task.reopen"],
+  "app/(portal)/tasks/export/route.ts": ["task.streetList"],
+  "app/(print)/print/community/[code]/roster/page.tsx": ["print.roster"],
+  "app/(print)/print/community/[code]/roster/export/route.ts": ["print.roster"],
+  "app/(print)/print/community/[code]/summary/export/route.ts": ["print.summary"],
   "app/(portal)/survey/page.tsx": ["task.list", "survey.newPerson"],
   "app/(portal)/survey/[taskId]/page.tsx": ["task.detail", "survey.saveDraft", "survey.submit", "survey.visit", "survey.unreachable"],
   "app/(portal)/review/page.tsx": ["task.list"],
