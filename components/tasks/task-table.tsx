@@ -31,7 +31,8 @@ export interface TeamChoice {
 /**
  * The street's task list (one page) with its selection: tick tasks, "本页全选", or every task
  * matching the filter ("全部 N 个"); then assign the selection to a team of its community (confirmed,
- * then told what happened) or export/print the selection's roster (花名册) of one community.
+ * then told what happened) or export/print the selection's roster (花名册) of one community. The
+ * selection stays after an assignment, so that its roster can be printed for the team next.
  */
 export function TaskTable({
   rows,
@@ -121,12 +122,6 @@ export function TaskTable({
             testId="assign-selection"
             keepOnSuccess
             confirm={team && count > 0 ? t("assign.confirm", { n: count, team: team.label }) : undefined}
-            onDone={(r) => {
-              if (r.ok) {
-                setSelected(new Set());
-                setAll(false);
-              }
-            }}
           >
             <Field name="teamId" label={t("assign.team")}>
               <select name="teamId" value={teamId} onChange={(e) => setTeamId(e.target.value)} className="max-w-full rounded border border-slate-300 bg-white px-2 py-1.5 text-sm" data-testid="assign-team">
