@@ -77,7 +77,7 @@ function whereSql(prefix: string, f: TTaskFilter, params: unknown[], taskIds?: n
 }
 
 const FROM = `FROM survey_task t
-  LEFT JOIN person p ON p.id_number = t.id_number
+  LEFT JOIN person p ON p.id_number = t.id_number::char(18)
   LEFT JOIN survey_form f ON f.task_id = t.id AND t.newly_found`;
 
 export interface StreetTaskRow {
@@ -147,24 +147,34 @@ function listScope(actor: Actor, f: TTaskFilter): { prefix: string; memberId?: n
 export const COUNT_CAP = 100_000;
 export const PAGE_SIZE = 50;
 
+/** The SQL of one page of the list and of its bounded count (exported for the query-plan test). */
+export function streetTaskSql(actor: Actor, f: TTaskFilter, limit: number, offset: number): { page: { text: string; values: unknown[] }; count: { text: string; values: unknown[] } } {
+  const { prefix, memberId } = listScope(actor, f);
+  const countValues: unknown[] = [];
+  const countWhere = whereSql(prefix, f, countValues, undefined, memberId);
+  countValues.push(COUNT_CAP);
+  const values: unknown[] = [];
+  const where = whereSql(prefix, f, values, undefined, memberId);
+  values.push(limit, offset);
+  return {
+    count: { text: `SELECT count(*) AS n FROM (SELECT 1 ${FROM} WHERE ${countWhere} LIMIT $${countValues.length}) x`, values: countValues },
+    page: {
+      text: `${SELECT} ${FROM} LEFT JOIN survey_team tm ON tm.id = t.team_id LEFT JOIN region r ON r.code = t.region_code
+     WHERE ${where} ${ORDER} LIMIT $${values.length - 1} OFFSET $${values.length}`,
+      values,
+    },
+  };
+}
+
 /** One page of the street's tasks and the (bounded) count of all that match. Audited (task.list). */
 export async function listStreetTasks(actor: Actor, f: TTaskFilter, page: number, pageSize = PAGE_SIZE): Promise<{ rows: StreetTaskRow[]; total: number; page: number; pageSize: number }> {
-  const { prefix, memberId } = listScope(actor, f);
-  const countParams: unknown[] = [];
-  const countWhere = whereSql(prefix, f, countParams, undefined, memberId);
-  countParams.push(COUNT_CAP);
-  const { rows: counted } = await pool().query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 ${FROM} WHERE ${countWhere} LIMIT $${countParams.length}) x`, countParams);
+  const counting = streetTaskSql(actor, f, pageSize, 0).count;
+  const { rows: counted } = await pool().query<{ n: string }>(counting.text, counting.values);
   const total = Number(counted[0].n);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
-  const params: unknown[] = [];
-  const where = whereSql(prefix, f, params, undefined, memberId);
-  params.push(pageSize, (current - 1) * pageSize);
-  const { rows } = await pool().query<RawRow>(
-    `${SELECT} ${FROM} LEFT JOIN survey_team tm ON tm.id = t.team_id LEFT JOIN region r ON r.code = t.region_code
-     WHERE ${where} ${ORDER} LIMIT $${params.length - 1} OFFSET $${params.length}`,
-    params,
-  );
+  const paging = streetTaskSql(actor, f, pageSize, (current - 1) * pageSize).page;
+  const { rows } = await pool().query<RawRow>(paging.text, paging.values);
   const out = rows.map(toRow);
   await auditRead(actor, "task.list", { entity: "survey_task", filters: { ...f, page: current }, rows: out.length });
   return { rows: out, total, page: current, pageSize };

@@ -156,6 +156,20 @@ test("on a street of 3,300 tasks the clerk forms a team, filters, searches, assi
   for await (const r of readFirstSheet(listFile, () => {})) if (r.cells.length) listRows++;
   expect(listRows).toBe(Number(matching));
 
+  // The summary sheet carries its signature and date lines, and its XLSX has the printed rows.
+  await page.goto(`/print/community/${C1}/summary`);
+  await expect(page.getByTestId("summary-signatures")).toContainText("制表人");
+  await expect(page.getByTestId("summary-signatures")).toContainText("审核人");
+  const printed = await page.getByTestId("summary-row").count();
+  expect(printed).toBe(TASKS / 3);
+  const summary = await page.request.get(`/print/community/${C1}/summary/export`);
+  expect(summary.headers()["content-type"]).toContain("spreadsheetml");
+  const summaryFile = path.join(path.dirname(file), "summary.xlsx");
+  fs.writeFileSync(summaryFile, await summary.body());
+  let summaryRows = -1;
+  for await (const r of readFirstSheet(summaryFile, () => {})) if (r.cells.length) summaryRows++;
+  expect(summaryRows).toBe(printed);
+
   // On a phone the list and its selection bar still work.
   if (SHOTS) {
     const phone = await desktop(browser, 390);
@@ -163,7 +177,7 @@ test("on a street of 3,300 tasks the clerk forms a team, filters, searches, assi
     await phone.goto(`/tasks?community=${C1}&q=${encodeURIComponent("王建")}`);
     await phone.getByTestId("task-check").first().check();
     await phone.screenshot({ path: path.join(SHOTS, "tasks-390.png"), fullPage: true });
-    await page.goto(`/print/community/${C1}/summary`);
-    await page.screenshot({ path: path.join(SHOTS, "summary-1366.png"), fullPage: true });
+    await page.goto(`/print/community/${C1}/roster?team=${teamId}`);
+    await page.screenshot({ path: path.join(SHOTS, "roster-1366.png"), fullPage: true });
   }
 });

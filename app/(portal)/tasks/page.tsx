@@ -126,7 +126,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                           {t("tasks.printSummary")}
                         </Link>
                         <a href={`/print/community/${row.regionCode}/summary/export`} className="text-blue-700 underline" data-testid={`summary-export-${row.regionCode}`}>
-                          {t("print.summary")} · {t("print.exportXlsx")}
+                          {t("assign.summaryXlsx")}
                         </a>
                       </div>
                     </td>
