@@ -41,6 +41,7 @@ export function TaskTable({
   teams,
   locale,
   canAssign,
+  teamlessNotes = {},
 }: {
   rows: TaskTableRow[];
   total: number;
@@ -49,6 +50,8 @@ export function TaskTable({
   teams: TeamChoice[];
   locale: TLocale;
   canAssign: boolean;
+  /** For a community without a team: what to do (form a team, or first get surveyor accounts). */
+  teamlessNotes?: Record<string, string>;
 }) {
   const t = useMemo(() => translator(locale), [locale]);
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -144,6 +147,11 @@ export function TaskTable({
               [...selected].map((id) => <input key={id} type="hidden" name="task" value={id} />)
             )}
           </ActionForm>
+          {teamCommunity && offered.length === 0 && teamlessNotes[teamCommunity] && (
+            <p className="text-amber-900" data-testid="assign-no-team">
+              {teamlessNotes[teamCommunity]}
+            </p>
+          )}
           <div className="flex flex-wrap gap-3">
             {rosterCommunity && (count > 0 || all) ? (
               <>

@@ -109,6 +109,12 @@ test("on a street of 3,300 tasks the clerk forms a team, filters, searches, assi
   await expect(page.getByTestId("create-team-result")).toContainText("已组建调查小组“紫荆一组”");
   const [{ id: teamId }] = await query<{ id: number }>(`SELECT id FROM survey_team WHERE community_code = $1 AND name = '紫荆一组'`, [C1]);
 
+  // A community without a team says what to do where the clerk assigns.
+  await page.getByTestId("filter-community").selectOption(C2);
+  await page.getByTestId("filter-apply").click();
+  await page.getByTestId("task-check").first().check();
+  await expect(page.getByTestId("assign-no-team")).toContainText("还没有调查员账号");
+
   // Filter by community, search part of a name.
   await page.getByTestId("filter-community").selectOption(C1);
   await page.getByTestId("filter-q").fill("王建");
@@ -127,6 +133,11 @@ test("on a street of 3,300 tasks the clerk forms a team, filters, searches, assi
   for (let i = 0; i < 20; i++) await checks.nth(i).check();
   await expect(page.getByTestId("selection-count")).toHaveText("已选 20 个任务");
   const selected = (await page.getByTestId("task-row").evaluateAll((rows) => rows.slice(0, 20).map((r) => Number((r as HTMLElement).dataset.taskId)))).sort((a, b) => a - b);
+  // Without a team the assignment is refused with the team field marked, and the selection kept.
+  await page.getByTestId("assign-selection").getByRole("button", { name: "分配所选任务" }).click();
+  await expect(page.getByTestId("assign-selection")).toContainText("请选择调查小组");
+  await expect(page.getByTestId("assign-team")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("selection-count")).toHaveText("已选 20 个任务");
   await page.getByTestId("assign-team").selectOption(String(teamId));
   await page.getByTestId("assign-selection").getByRole("button", { name: "分配所选任务" }).click();
   await expect(page.getByTestId("assign-selection-result")).toHaveText("已分配 20 个任务给“紫荆一组”（紫荆一社区）");

@@ -44,6 +44,9 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   ]);
   if (list && !list.ok) return <MessagePage title={t(list.refusal)} back={t("error.back")} />;
   const teams = staff.flatMap((c) => c.teams.map((team) => ({ id: team.id, communityCode: c.code, label: t("assign.teamOption", { team: team.name, community: c.name }) })));
+  const teamlessNotes = Object.fromEntries(
+    staff.filter((c) => c.teams.length === 0).map((c) => [c.code, c.surveyors.length === 0 ? t("assign.noSurveyorHere", { community: c.name }) : t("assign.noTeamHere", { community: c.name })]),
+  );
   const params = filterParams(filter);
   const href = (p: number) => {
     const q = new URLSearchParams(params);
@@ -211,7 +214,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
           </div>
           <TaskFilters t={t} filter={filter} communities={staff.map((c) => ({ code: c.code, name: c.name }))} teams={teams} />
           <Pager page={list.value.page} pageSize={list.value.pageSize} total={list.value.total} href={href} t={t} testId="tasks-pager" />
-          <TaskTable key={params.toString()} rows={rows} total={list.value.total} filter={Object.fromEntries(params)} teams={teams} locale={locale} canAssign={street} />
+          <TaskTable key={params.toString()} rows={rows} total={list.value.total} filter={Object.fromEntries(params)} teams={teams} locale={locale} canAssign={street} teamlessNotes={teamlessNotes} />
           <Pager page={list.value.page} pageSize={list.value.pageSize} total={list.value.total} href={href} t={t} testId="tasks-pager-bottom" />
         </section>
       )}
