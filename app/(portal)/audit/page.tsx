@@ -1,5 +1,5 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
 import { AUDIT_ACTIONS, auditActionLabel, auditDetailLines } from "@/lib/audit/labels";
 import { AUDIT_PAGE_SIZE, listAudit, type TAuditFilter, ZAuditFilter } from "@/lib/audit/queries";
 import { requireUser } from "@/lib/auth/session";
@@ -28,7 +28,7 @@ function single(sp: Search): Record<string, string | undefined> {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "audit:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "audit:view")) forbidden();
   const sp = single(await searchParams);
   const filter = ZAuditFilter.parse(sp);
   const page = parsePage(sp.page);
