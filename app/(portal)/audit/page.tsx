@@ -1,6 +1,6 @@
 import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { AUDIT_ACTIONS, auditActionLabel, auditDetailLines } from "@/lib/audit/labels";
+import { AUDIT_ACTIONS, auditActionLabel, auditDetailLines, auditEntityText } from "@/lib/audit/labels";
 import { AUDIT_PAGE_SIZE, listAudit, type TAuditFilter, ZAuditFilter } from "@/lib/audit/queries";
 import { requireUser } from "@/lib/auth/session";
 import { parsePage } from "@/lib/http/params";
@@ -102,7 +102,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="px-3 py-1.5" title={r.action}>
                   {auditActionLabel(t, r.action)}
                 </td>
-                <td className="break-all px-3 py-1.5">{[r.entity, r.entityId].filter(Boolean).join(" ")}</td>
+                <td className="break-all px-3 py-1.5">{auditEntityText(t, r.entity, r.entityId)}</td>
                 <td className="px-3 py-1.5">
                   {r.regionCode ? (regionNames.get(r.regionCode) ?? "") : ""} <span className="tabular-nums text-xs text-slate-500">{r.regionCode ?? ""}</span>
                 </td>

@@ -1,4 +1,4 @@
-import { auditActionLabel, auditDetailLines } from "@/lib/audit/labels";
+import { auditActionLabel, auditDetailLines, auditEntityText } from "@/lib/audit/labels";
 import { writeAudit } from "@/lib/audit/log";
 import { countAudit, iterateAudit, ZAuditFilter } from "@/lib/audit/queries";
 import { currentUser } from "@/lib/auth/session";
@@ -28,7 +28,7 @@ export async function GET(request: Request) {
     r.at.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }),
     r.userLogin ?? "",
     auditActionLabel(t, r.action),
-    [r.entity, r.entityId].filter(Boolean).join(" "),
+    auditEntityText(t, r.entity, r.entityId),
     r.regionCode ?? "",
     r.reason ?? "",
     auditDetailLines(t, r.detail)
