@@ -1,17 +1,8 @@
-import Link from "next/link";
+import { StandaloneMessage } from "@/components/ui/standalone-message";
 import { getT } from "@/lib/i18n/server";
 
 // HTTP 404 for an address the portal does not have (in Chinese, not the framework's English page).
 export default async function NotFound() {
   const t = await getT();
-  return (
-    <main className="mx-auto max-w-lg p-8">
-      <div className="rounded-lg border border-amber-200 bg-amber-50 p-6" role="alert" data-testid="refusal">
-        <p className="font-medium text-amber-900">{t("error.notFound")}</p>
-        <Link href="/" className="mt-3 inline-block text-sm text-blue-700 underline">
-          {t("error.back")}
-        </Link>
-      </div>
-    </main>
-  );
+  return <StandaloneMessage title={t("error.notFound")} back={t("error.back")} />;
 }
