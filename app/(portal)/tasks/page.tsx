@@ -1,10 +1,11 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { TaskFilters } from "@/components/tasks/task-filters";
 import { TaskTable, type TaskTableRow } from "@/components/tasks/task-table";
 import { TeamForm } from "@/components/tasks/team-form";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getLocale, getT } from "@/lib/i18n/server";
@@ -24,14 +25,14 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   const user = await requireUser();
   const t = await getT();
   const locale = await getLocale();
-  if (!roleHas(user.role, "task:view") || !user.regionCode || user.role === "COMMUNITY_SURVEYOR") return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "task:view") || !user.regionCode || user.role === "COMMUNITY_SURVEYOR") forbidden();
   const search = await searchParams;
   // Drill down: a region below the user's own (district → street → community), checked by the policy.
   const raw = search.region;
   // A region code is digits only; anything else (an array, letters) answers the user's own region.
   const region = typeof raw === "string" && /^\d{4,12}$/.test(raw) ? raw : user.regionCode;
   const scoped = await guarded(taskProgress(user, region));
-  if (!scoped.ok) return <MessagePage title={t(scoped.refusal)} back={t("error.back")} />;
+  if (!scoped.ok) refusePage(scoped.refusal);
   const progress = scoped.value;
   const district = roleHas(user.role, "task:assign-street") && region.length === 6;
   const street = roleHas(user.role, "task:assign-community");
@@ -42,7 +43,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
     district ? listTasks(user, { states: ["UNREACHABLE"], limit: 100 }) : Promise.resolve([]),
     street ? guarded(listStreetTasks(user, filter, page)) : Promise.resolve(null),
   ]);
-  if (list && !list.ok) return <MessagePage title={t(list.refusal)} back={t("error.back")} />;
+  if (list && !list.ok) refusePage(list.refusal);
   const teams = staff.flatMap((c) => c.teams.map((team) => ({ id: team.id, communityCode: c.code, label: t("assign.teamOption", { team: team.name, community: c.name }) })));
   const teamlessNotes = Object.fromEntries(
     staff.filter((c) => c.teams.length === 0).map((c) => [c.code, c.surveyors.length === 0 ? t("assign.noSurveyorHere", { community: c.name }) : t("assign.noTeamHere", { community: c.name })]),

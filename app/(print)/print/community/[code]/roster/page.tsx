@@ -1,7 +1,7 @@
-import { MessagePage } from "@/components/ui/message-page";
 import { writeAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
+import { refusePage } from "@/lib/http/refuse";
 import { guarded } from "@/lib/policy";
 import { filterParams, parseTaskFilter, rosterRows, rosterSelection } from "@/lib/survey/assign";
 import { rosterCells, rosterHeader } from "@/lib/survey/assign-format";
@@ -18,7 +18,7 @@ export default async function PrintRosterPage({ params, searchParams }: { params
   const raw = search.task;
   const taskIds = rosterSelection(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
   const roster = await guarded(rosterRows(user, code, filter, taskIds), { page: "roster", code });
-  if (!roster.ok) return <MessagePage title={t(roster.refusal)} back={t("error.back")} />;
+  if (!roster.ok) refusePage(roster.refusal);
   const { communityName, rows } = roster.value;
   await writeAudit(user, { action: "roster.print", entity: "region", entityId: code, regionCode: code, detail: { filters: filter, taskIds: rows.map((r) => r.id), rows: rows.length } });
   const header = rosterHeader(t);
