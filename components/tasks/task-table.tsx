@@ -155,7 +155,7 @@ export function TaskTable({
           <div className="flex flex-wrap gap-3">
             {rosterCommunity && (count > 0 || all) ? (
               <>
-                <a href={`/print/community/${rosterCommunity}/roster/export?${rosterQuery}`} className="text-blue-700 underline" data-testid="roster-export">
+                <a download href={`/print/community/${rosterCommunity}/roster/export?${rosterQuery}`} className="text-blue-700 underline" data-testid="roster-export">
                   {t("assign.rosterExport")}
                 </a>
                 <a href={`/print/community/${rosterCommunity}/roster?${rosterQuery}`} target="_blank" rel="noreferrer" className="text-blue-700 underline" data-testid="roster-print">

@@ -129,7 +129,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                         <Link href={`/print/community/${row.regionCode}/summary`} className="text-blue-700 underline">
                           {t("tasks.printSummary")}
                         </Link>
-                        <a href={`/print/community/${row.regionCode}/summary/export`} className="text-blue-700 underline" data-testid={`summary-export-${row.regionCode}`}>
+                        <a download href={`/print/community/${row.regionCode}/summary/export`} className="text-blue-700 underline" data-testid={`summary-export-${row.regionCode}`}>
                           {t("assign.summaryXlsx")}
                         </a>
                       </div>
@@ -173,7 +173,10 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                   <ul className="mt-1 space-y-0.5 text-slate-700">
                     {c.teams.map((team) => (
                       <li key={team.id}>
-                        {team.name}：{team.memberNames.join("、")}
+                        {team.name}：{team.memberNames.join("、")}{" "}
+                        <Link href={`/print/community/${c.code}/roster?team=${team.id}`} className="text-xs text-blue-700 underline" data-testid={`team-roster-${team.id}`}>
+                          {t("roster.title")}
+                        </Link>
                       </li>
                     ))}
                   </ul>
@@ -209,7 +212,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <section className="space-y-3" data-testid="street-task-list">
           <div className="flex flex-wrap items-center justify-between gap-2">
             <h2 className="font-medium">{t("tasks.title")}</h2>
-            <a href={`/tasks/export?${params.toString()}`} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-800 hover:bg-slate-50" data-testid="tasks-export">
+            <a download href={`/tasks/export?${params.toString()}`} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-800 hover:bg-slate-50" data-testid="tasks-export">
               {t("assign.export")}
             </a>
           </div>

@@ -35,7 +35,7 @@ export default async function PrintRosterPage({ params, searchParams }: { params
         <span>{t("roster.heading", { name: communityName, n: rows.length })}</span>
         <span>
           {t("print.printedAt")} {new Date().toISOString().slice(0, 10)}{" "}
-          <a href={`/print/community/${code}/roster/export?${query.toString()}`} className="no-print ml-2 text-blue-700 underline" data-testid="roster-export">
+          <a download href={`/print/community/${code}/roster/export?${query.toString()}`} className="no-print ml-2 text-blue-700 underline" data-testid="roster-export">
             {t("print.exportXlsx")}
           </a>
         </span>

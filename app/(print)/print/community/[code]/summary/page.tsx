@@ -23,7 +23,7 @@ export default async function PrintSummaryPage({ params }: { params: Promise<{ c
         <span>{t("print.communityHeading", { name: communityName, code })}</span>
         <span>
           {t("print.total", { n: rows.length })} · {t("print.printedAt")} {new Date().toISOString().slice(0, 10)}
-          <a href={`/print/community/${code}/summary/export`} className="no-print ml-2 text-blue-700 underline" data-testid="summary-export">
+          <a download href={`/print/community/${code}/summary/export`} className="no-print ml-2 text-blue-700 underline" data-testid="summary-export">
             {t("print.exportXlsx")}
           </a>
         </span>
