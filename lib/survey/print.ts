@@ -115,12 +115,7 @@ async function communityTasks(actor: Actor, code: string): Promise<{ name: strin
   const region = await prisma().region.findUnique({ where: { code } });
   if (!region) throw new NotFoundError("region");
   // taskWhere adds team membership for surveyors: they print only their own list.
-  const all = await loadTasks({ AND: [taskWhere(actor, "task:view"), { regionCode: code, state: { in: [...OPEN_TASK_STATES] } }] });
-  // One form and one summary row per person: the newest open task when a person has more than one,
-  // so that the batch and the summary sheet always hold the same persons.
-  const newest = new Map<string, TaskRow>();
-  for (const t of all) if ((newest.get(t.idNumber)?.id ?? 0) < t.id) newest.set(t.idNumber, t);
-  const tasks = all.filter((t) => newest.get(t.idNumber) === t);
+  const tasks = await loadTasks({ AND: [taskWhere(actor, "task:view"), { regionCode: code, state: { in: [...OPEN_TASK_STATES] } }] });
   return { name: region.name, tasks };
 }
 
@@ -162,7 +157,11 @@ export async function printCommunitySummary(actor: Actor, code: string): Promise
  * the task's form) alike. The caller audits how it left.
  */
 export async function communitySummary(actor: Actor, code: string): Promise<{ communityName: string; rows: SummaryRow[] }> {
-  const { name, tasks } = await communityTasks(actor, code);
+  const { name, tasks: all } = await communityTasks(actor, code);
+  // One row per person: the newest open task when a person has more than one.
+  const newest = new Map<string, TaskRow>();
+  for (const t of all) if ((newest.get(t.idNumber)?.id ?? 0) < t.id) newest.set(t.idNumber, t);
+  const tasks = all.filter((t) => newest.get(t.idNumber) === t);
   const forms = await buildForms(tasks, await loadPersons(tasks.map((t) => t.idNumber)));
   const rows = forms.map((f, i) => {
     const d = f.surveyData ?? {};
