@@ -124,13 +124,14 @@ export async function surveyFiguresUnder(db: Queryable, prefix: string, childLen
 /** Reasons for not being insured from approved forms in `prefix`, each reason once per person. */
 export async function reasonsUnder(db: Queryable, prefix: string): Promise<{ reason: string; persons: number }[]> {
   const { rows } = await db.query<{ reason: string; persons: number }>(
-    `SELECT reason, count(DISTINCT t.id_number)::int AS persons
+    // (the form's reason, rs.reason — not survey_task.reason, the comparison's reason for the task)
+    `SELECT rs.reason, count(DISTINCT t.id_number)::int AS persons
        FROM survey_task t
        JOIN survey_form f ON f.task_id = t.id
-       CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.data -> 'reasons') = 'array' THEN f.data -> 'reasons' ELSE '[]'::jsonb END) AS reason
+       CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.data -> 'reasons') = 'array' THEN f.data -> 'reasons' ELSE '[]'::jsonb END) AS rs(reason)
       WHERE t.state = 'DISTRICT_APPROVED' AND starts_with(t.region_code, $1)
-      GROUP BY reason
-      ORDER BY persons DESC, reason`,
+      GROUP BY rs.reason
+      ORDER BY persons DESC, rs.reason`,
     [prefix],
   );
   return rows;

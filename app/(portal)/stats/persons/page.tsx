@@ -38,7 +38,7 @@ export default async function StatsPersonsPage({ searchParams }: { searchParams:
   const res = await guarded(personList(user, { run, region, measure, q, page, ...raw }), { region, measure });
   if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
   const list = res.value;
-  await auditRead(user, "stats.list-persons", {
+  await auditRead(user, "stats.persons.list", {
     entity: "comparison_run",
     entityId: list.runId === null ? undefined : String(list.runId),
     regionCode: region === NO_REGION ? user.regionCode : region,
