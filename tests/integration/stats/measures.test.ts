@@ -411,4 +411,38 @@ describe("stats-export on a generated city", () => {
       await c.end();
     }
   });
+  it("the trend of the headline rates: one point per run with statistics and per month-end snapshot, each the figures of that run or month", async () => {
+    const { runTrend, monthTrend } = await import("@/lib/stats/trend");
+    const { dashboard } = await import("@/lib/stats/dashboard");
+    const c = await db();
+    try {
+      const runs = (await c.query<{ id: number }>(`SELECT DISTINCT run_id AS id FROM stats_measure ORDER BY 1`)).rows.map((r) => r.id);
+      expect(runs.length).toBeGreaterThanOrEqual(3);
+      const community = regionCodes.find((x) => x.length === 12 && x.startsWith("320402"))!;
+      for (const region of ["3204", community.slice(0, 6), community]) {
+        const points = await runTrend(c, region);
+        expect(points.map((p) => p.runId)).toEqual(runs);
+        for (const p of points) {
+          const { rows } = await c.query<{ measure: string; v: number }>(
+            `SELECT measure, sum(value)::int AS v FROM stats_measure WHERE run_id = $1 AND (${region.length === 4 ? "true" : "region_code <> '-' AND starts_with(region_code, $2)"}) GROUP BY 1`,
+            region.length === 4 ? [p.runId] : [p.runId, region],
+          );
+          for (const r of rows) if (r.measure in p.figures) expect(p.figures[r.measure], `${region} #${p.runId} ${r.measure}`).toBe(r.v);
+          expect(p.figures.to_register).toBeGreaterThan(0);
+        }
+      }
+      // the months: the snapshot of 2026-10 taken above, with the figures it kept
+      const months = await monthTrend(c, "3204");
+      const oct = months.find((m) => m.key === "2026-10")!;
+      const kept = (await c.query<{ v: number }>(`SELECT sum(value)::int AS v FROM stats_snapshot WHERE month = '2026-10' AND measure = 'registered'`)).rows[0].v;
+      expect(oct.figures.registered).toBe(kept);
+      expect(oct.runId).toBe((await c.query(`SELECT max(run_id) AS id FROM stats_snapshot WHERE month = '2026-10'`)).rows[0].id);
+      // the dashboard carries them
+      const d = await dashboard({ id: 1, login: "c", role: "CITY_STAFF" as const, regionCode: "3204" });
+      expect(d.trend.runs.length).toBe(runs.length);
+      expect(d.trend.months.map((m) => m.key)).toContain("2026-10");
+    } finally {
+      await c.end();
+    }
+  });
 });
