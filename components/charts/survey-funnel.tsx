@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { Bar, BarChart, CartesianGrid, Cell, Funnel, FunnelChart, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Cell, LabelList, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 // Survey progress (issue 12): a funnel of the published tasks by the stage they have reached
 // (lib/stats/survey.ts FUNNEL), and each child region's completion rate and return rate as bars
@@ -12,25 +12,30 @@ import { Bar, BarChart, CartesianGrid, Cell, Funnel, FunnelChart, LabelList, Leg
 
 const STAGE_COLORS = ["#1d4ed8", "#2563eb", "#3b82f6", "#60a5fa", "#16a34a"];
 
+/**
+ * The funnel drawn as centred horizontal bars, one per stage in workflow order, each as wide as its
+ * count (a funnel whose stages stay readable when a later stage is empty, as early in a survey).
+ */
 export function SurveyFunnel({ stages, tasksLabel }: { stages: { label: string; value: number; href: string | null }[]; tasksLabel: string }) {
   const router = useRouter();
-  const data = stages.map((s, i) => ({ ...s, name: s.label, fill: STAGE_COLORS[i % STAGE_COLORS.length] }));
+  const max = Math.max(1, ...stages.map((s) => s.value));
+  // a transparent spacer before each bar centres it
+  const data = stages.map((s) => ({ ...s, spacer: (max - s.value) / 2 }));
   return (
-    <div className="h-64 w-full" data-testid="survey-funnel">
+    <div className="w-full" style={{ height: 44 * stages.length + 16 }} data-testid="survey-funnel">
       <ResponsiveContainer width="100%" height="100%">
-        <FunnelChart margin={{ top: 4, right: 130, bottom: 4, left: 4 }}>
-          <Tooltip formatter={(v) => [v, tasksLabel]} />
-          <Funnel dataKey="value" data={data} isAnimationActive={false} lastShapeType="rectangle" cursor="pointer" onClick={(d: { payload?: { href?: string | null }; href?: string | null }) => {
-            const href = d.payload?.href ?? d.href;
-            if (href) router.push(href);
-          }}>
-            {data.map((d) => (
-              <Cell key={d.label} fill={d.fill} />
+        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 40, bottom: 4, left: 8 }} barCategoryGap={4}>
+          <XAxis type="number" hide domain={[0, max]} />
+          <YAxis type="category" dataKey="label" width={104} tick={{ fontSize: 11 }} />
+          <Tooltip formatter={(v, name) => (name === "spacer" ? [null, null] : [v, tasksLabel])} cursor={false} />
+          <Bar dataKey="spacer" stackId="f" fill="transparent" isAnimationActive={false} legendType="none" />
+          <Bar dataKey="value" name={tasksLabel} stackId="f" isAnimationActive={false} cursor="pointer" onClick={(d: { payload?: { href?: string | null } }) => d.payload?.href && router.push(d.payload.href)}>
+            {data.map((d, i) => (
+              <Cell key={d.label} fill={STAGE_COLORS[i % STAGE_COLORS.length]} />
             ))}
-            <LabelList position="right" fill="#334155" stroke="none" dataKey="name" style={{ fontSize: 11 }} />
-            <LabelList position="center" fill="#fff" stroke="none" dataKey="value" style={{ fontSize: 12 }} />
-          </Funnel>
-        </FunnelChart>
+            <LabelList dataKey="value" position="right" fill="#0f172a" style={{ fontSize: 11 }} />
+          </Bar>
+        </BarChart>
       </ResponsiveContainer>
     </div>
   );

@@ -118,7 +118,7 @@ export default async function StatsPersonsPage({ searchParams }: { searchParams:
         <p className="text-sm text-slate-600">{t("stats.persons.empty")}</p>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-sm" data-testid="persons-table">
+          <table className="w-full min-w-[720px] text-sm" data-testid="persons-table">
             <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
                 <th className="px-3 py-2">{t("stats.persons.name")}</th>
@@ -131,7 +131,7 @@ export default async function StatsPersonsPage({ searchParams }: { searchParams:
             </thead>
             <tbody>
               {list.rows.map((r, i) => (
-                <tr key={`${r.idNumber}-${i}`} className="border-t border-slate-100">
+                <tr key={i} className="border-t border-slate-100">
                   <td className="whitespace-nowrap px-3 py-2">
                     <Link href={`/registry/${personRef(r.idNumber)}`} className="text-blue-700 hover:underline">
                       {r.name || "—"}
