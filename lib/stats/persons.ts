@@ -99,6 +99,15 @@ export function listFilters(query: Partial<Record<ListFilter, string | undefined
   return out;
 }
 
+/**
+ * The end of the range of codes that start with `prefix` (digits): the prefix plus one, same length
+ * ("320409" → "320410"), so [prefix, end) is an index range in any collation of digit strings.
+ */
+export function prefixEnd(prefix: string): string {
+  const n = (BigInt(prefix) + 1n).toString().padStart(prefix.length, "0");
+  return n.length > prefix.length ? "A" : n; // all nines: every digit string sorts below "A"
+}
+
 const ESCAPE_LIKE = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Checks the actor and the filters; builds the SQL of the list (FROM … WHERE …, rows in the list's order). */
@@ -126,9 +135,9 @@ async function listSql(actor: Actor, query: PersonListQuery) {
     params.push(v);
     return `$${params.length}`;
   };
-  // the region as an index range over the column `col` (codes are digits; '~' sorts after them)
+  // the region as an index range over the column `col` (codes are digits)
   const regionRange = (col: string) =>
-    query.region.length === 4 && runMeasure ? "true" : `${col} >= ${p(query.region)} AND ${col} < ${p(`${query.region}~`)}`;
+    query.region.length === 4 && runMeasure ? "true" : `${col} >= ${p(query.region)} AND ${col} < ${p(prefixEnd(query.region))}`;
 
   let base: string;
   let order: string;
@@ -202,14 +211,14 @@ async function figureCount(runId: number | null, region: string, measure: string
         ? `SELECT coalesce(sum(value), 0)::int AS n FROM stats_measure WHERE run_id = $1 AND measure = $2`
         : region === NO_REGION
           ? `SELECT coalesce(sum(value), 0)::int AS n FROM stats_measure WHERE run_id = $1 AND measure = $2 AND region_code = '${NO_REGION}'`
-          : `SELECT coalesce(sum(value), 0)::int AS n FROM stats_measure WHERE run_id = $1 AND measure = $2 AND region_code <> '${NO_REGION}' AND starts_with(region_code, $3)`,
-      region.length === 4 || region === NO_REGION ? [runId, measure] : [runId, measure, region],
+          : `SELECT coalesce(sum(value), 0)::int AS n FROM stats_measure WHERE run_id = $1 AND measure = $2 AND region_code >= $3 AND region_code < $4`,
+      region.length === 4 || region === NO_REGION ? [runId, measure] : [runId, measure, region, prefixEnd(region)],
     );
     return rows[0].n;
   }
   const where = counter ? counterWhere(measure) : null;
   if (!where) return null;
-  const { rows } = await pool().query<{ n: number }>(`SELECT coalesce(sum(tasks), 0)::int AS n FROM stats_task_count WHERE starts_with(region_code, $1) AND ${where}`, [region]);
+  const { rows } = await pool().query<{ n: number }>(`SELECT coalesce(sum(tasks), 0)::int AS n FROM stats_task_count WHERE region_code >= $1 AND region_code < $2 AND ${where}`, [region, prefixEnd(region)]);
   return rows[0].n;
 }
 
