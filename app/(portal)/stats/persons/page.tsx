@@ -139,7 +139,7 @@ export default async function StatsPersonsPage({ searchParams }: { searchParams:
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 font-mono">{r.maskedId}</td>
                   <td className="whitespace-nowrap px-3 py-2">{t(categoryLabelKey(r.category))}</td>
-                  <td className="px-3 py-2">{r.missingSchemes.map((s) => schemeLabel(t, s)).join("、")}</td>
+                  <td className="whitespace-nowrap px-3 py-2">{r.missingSchemes.map((s) => schemeLabel(t, s)).join("、")}</td>
                   <td className="whitespace-nowrap px-3 py-2">{r.taskState ? t(`task.state.${r.taskState}` as TMessageKey) : "—"}</td>
                   <td className="whitespace-nowrap px-3 py-2">{r.regionCode ? (names.get(r.regionCode) ?? t("stats.persons.unknownRegion")) : t("stats.elsewhereRow")}</td>
                 </tr>
