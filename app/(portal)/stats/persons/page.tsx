@@ -1,7 +1,9 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
 import { auditRead } from "@/lib/audit/log";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { personRef } from "@/lib/ids/person-ref";
@@ -25,7 +27,7 @@ type Params = { run?: string; region?: string; measure?: string; q?: string; pag
 export default async function StatsPersonsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "stats:view") || !roleHas(user.role, "person:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "stats:view") || !roleHas(user.role, "person:view")) forbidden();
   const sp = await searchParams;
   const region = sp.region ?? user.regionCode ?? "";
   const measure = sp.measure ?? "persons";
@@ -36,7 +38,7 @@ export default async function StatsPersonsPage({ searchParams }: { searchParams:
   const bad = LIST_FILTERS.find((k) => raw[k] !== undefined && !FILTER_VALUES[k].includes(raw[k]!));
   if (bad) return <MessagePage title={t("stats.persons.badFilter", { name: t(`stats.filter.${bad}` as TMessageKey) })} back={t("error.back")} />;
   const res = await guarded(personList(user, { run, region, measure, q, page, ...raw }), { region, measure });
-  if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
+  if (!res.ok) refusePage(res.refusal);
   const list = res.value;
   await auditRead(user, "stats.persons.list", {
     entity: "comparison_run",
