@@ -94,6 +94,19 @@ describe("统计报表", () => {
     }
   }, 120_000);
 
+  it("a region's codes are the index range [prefix, prefixEnd(prefix)) of digit strings", async () => {
+    const { prefixEnd } = await import("@/lib/stats/persons");
+    expect(prefixEnd("320402")).toBe("320403");
+    expect(prefixEnd("320409")).toBe("320410");
+    expect(prefixEnd("320402099999")).toBe("320402100000");
+    expect(prefixEnd("9999")).toBe("A");
+    const codes = (await prisma().region.findMany({ select: { code: true } })).map((r) => r.code);
+    for (const p of codes.filter((c) => c.length < 12)) {
+      const inRange = codes.filter((c) => c >= p && c < prefixEnd(p)).sort();
+      expect(inRange, p).toEqual(codes.filter((c) => c.startsWith(p)).sort());
+    }
+  });
+
   it("a rate with a zero denominator shows —", () => {
     expect(rateCell(0, 0)).toBe("—（0/0）");
   });
