@@ -14,6 +14,21 @@ export function AnalysisView({ t, r, print = false }: { t: Translate; r: Analysi
   const head = print ? "border border-black px-1 py-1 font-medium" : "bg-slate-50 px-2 py-1 text-left font-medium text-slate-600";
   const tableCls = print ? "mt-1 w-full border-collapse text-[10px]" : "w-full text-sm";
   const h2 = print ? "mt-3 text-sm font-bold" : "mt-4 mb-1 text-sm font-medium text-slate-600";
+  // On screen, a figure opens its person list: the run's figures in the report's run, the survey's
+  // live (a submitted report's frozen survey figures are not linked: its lists are today's).
+  const list = (code: string, measure: string, shown: React.ReactNode) => {
+    const survey = measure.startsWith("tasks:");
+    const href = print || (survey && r.submitted) || (!survey && !report.run)
+      ? null
+      : `/stats/persons?${survey ? "" : `run=${report.run!.id}&`}region=${encodeURIComponent(code)}&measure=${encodeURIComponent(measure)}`;
+    return href ? (
+      <a href={href} className="text-blue-700 hover:underline">
+        {shown}
+      </a>
+    ) : (
+      shown
+    );
+  };
   return (
     <div data-testid="analysis-view">
       <p className="text-xs" data-testid="analysis-status">
@@ -80,12 +95,12 @@ export function AnalysisView({ t, r, print = false }: { t: Translate; r: Analysi
           {[...report.children, { ...report.total, name: t("stats.total") }].map((row, i) => (
             <tr key={`${row.code}-${i}`} className={i === report.children.length ? "font-bold" : undefined}>
               <td className={cell}>{row.name}</td>
-              <td className={`${cell} tabular-nums`}>{row.figures.persons ?? 0}</td>
+              <td className={`${cell} tabular-nums`}>{list(row.code, "persons", row.figures.persons ?? 0)}</td>
               {RATES.slice(0, 3).map((rate) => (
-                <td key={rate.code} className={`${cell} tabular-nums`}>{rateCell(row.figures[rate.num] ?? 0, row.figures[rate.den] ?? 0)}</td>
+                <td key={rate.code} className={`${cell} tabular-nums`}>{list(row.code, rate.num, rateCell(row.figures[rate.num] ?? 0, row.figures[rate.den] ?? 0))}</td>
               ))}
-              <td className={`${cell} tabular-nums`}>{row.figures.needs_survey ?? 0}</td>
-              <td className={`${cell} tabular-nums`}>{rateCell(row.survey.closed, row.survey.published)}</td>
+              <td className={`${cell} tabular-nums`}>{list(row.code, "needs_survey", row.figures.needs_survey ?? 0)}</td>
+              <td className={`${cell} tabular-nums`}>{list(row.code, "tasks:closed", rateCell(row.survey.closed, row.survey.published))}</td>
             </tr>
           ))}
         </tbody>

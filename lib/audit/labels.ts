@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   "user.withdraw-request",
   "user.change-own-password",
   "stats.export-persons",
+  "stats.persons.list",
   "stats.report-print",
   "stats.report-export",
   "stats.analysis-save",

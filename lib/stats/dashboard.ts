@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { type Actor, NotFoundError, requireInScope, requirePermission } from "@/lib/policy";
 import { emptyFigures, type Figures, figuresUnder, type StatsRun, statsRun } from "./figures";
 import { NO_REGION } from "./measures";
+import { monthTrend, runTrend, type TrendPoint } from "./trend";
 import { reasonsUnder, type SurveyFigures, emptySurvey, surveyFiguresUnder } from "./survey";
 
 // What the dashboard (/stats) shows for one region in the actor's scope: the latest run's figures of
@@ -26,6 +27,8 @@ export interface Dashboard {
   elsewhereRow: DashboardRow | null;
   reasons: { reason: string; persons: number }[];
   pensionTarget: number;
+  /** The headline rates' measures across the last runs and month-end snapshots (lib/stats/trend.ts). */
+  trend: { runs: TrendPoint[]; months: TrendPoint[] };
 }
 
 export async function pensionTarget(cityCode: string): Promise<number> {
@@ -41,12 +44,14 @@ export async function dashboard(actor: Actor, regionCode?: string): Promise<Dash
   const region = await prisma().region.findUnique({ where: { code }, select: { code: true, name: true, level: true, parentCode: true } });
   if (!region) throw new NotFoundError("region");
   const childLength = code.length === 4 ? 6 : code.length === 6 ? 9 : code.length === 9 ? 12 : null;
-  const [children, run, survey, reasons, target] = await Promise.all([
+  const [children, run, survey, reasons, target, runs, months] = await Promise.all([
     prisma().region.findMany({ where: { parentCode: code }, orderBy: { code: "asc" }, select: { code: true, name: true } }),
     statsRun(pool(), "latest"),
     surveyFiguresUnder(pool(), code, childLength),
     reasonsUnder(pool(), code),
     pensionTarget(env().CITY_CODE),
+    runTrend(pool(), code),
+    monthTrend(pool(), code),
   ]);
   const figures = run ? await figuresUnder(pool(), run.id, code) : new Map<string, Figures>();
   const row = (c: string, name: string): DashboardRow => ({ code: c, name, figures: figures.get(c) ?? emptyFigures(), survey: survey.get(c) ?? emptySurvey() });
@@ -58,5 +63,6 @@ export async function dashboard(actor: Actor, regionCode?: string): Promise<Dash
     elsewhereRow: code.length === 4 ? { ...row(NO_REGION, ""), survey: emptySurvey() } : null,
     reasons,
     pensionTarget: target,
+    trend: { runs, months },
   };
 }

@@ -46,9 +46,9 @@ test("no list page's HTML holds a full ID number, and each list view is audited 
   const [batch] = await query<{ id: number }>(`SELECT id FROM import_batch ORDER BY rows_invalid DESC, id LIMIT 1`);
   const visits: [string, string[]][] = [
     ["qinglong", ["/tasks", "/review", "/survey", "/changes", "/registry", `/comparisons/${run.id}`, `/comparisons/${run.id}?category=NOT_INSURED`]],
-    ["tianning", ["/tasks", "/review", "/changes", `/comparisons/${run.id}`]],
+    ["tianning", ["/tasks", "/review", "/changes", `/comparisons/${run.id}`, "/stats/persons?region=320402&measure=needs_survey", "/stats/persons?region=320402&measure=tasks:published"]],
     ["surveyor1", ["/survey", "/changes"]],
-    ["city", [`/comparisons/${run.id}`, `/imports/${batch.id}`, "/imports"]],
+    ["city", [`/comparisons/${run.id}`, `/imports/${batch.id}`, "/imports", "/stats/persons?region=3204&measure=persons", "/stats/persons?region=-&measure=persons"]],
   ];
   for (const [login, paths] of visits) {
     const page = await (await browser.newContext({ locale: "zh-CN" })).newPage();

@@ -248,7 +248,7 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(portal)/stats/summary/page.tsx": ["stats.report", "stats.summary"],
   "app/(portal)/stats/analysis/page.tsx": { exempt: "a district's analysis report: own district only until submitted, the city once submitted, another district not found: tests/integration/stats/reports.test.ts" },
   "app/(print)/print/stats/analysis/page.tsx": { exempt: "the same analysisReport as /stats/analysis: tests/integration/stats/reports.test.ts and tests/e2e/reports.spec.ts" },
-  "app/(portal)/stats/persons/page.tsx": { exempt: "stats:view person lists need a run's statistics: scope (own, child, sibling, out of region, the '-' row) in tests/integration/stats/measures.test.ts and tests/e2e/stats.spec.ts" },
+  "app/(portal)/stats/persons/page.tsx": { exempt: "stats:view person lists (run figures and live survey figures, with filters) need a run's statistics: scope (own, child, sibling, out of region, the '-' row) in tests/integration/stats/measures.test.ts and tests/e2e/stats.spec.ts" },
   "app/api/stats/persons/route.ts": { exempt: "the person list's export, same query as /stats/persons: tests/integration/stats/measures.test.ts" },
   "app/(portal)/audit/export/route.ts": ["audit.list"],
 };

@@ -2,6 +2,9 @@ import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { CategoryChart } from "@/components/charts/category-chart";
 import { CoverageChart } from "@/components/charts/coverage-chart";
+import { ReasonsChart } from "@/components/charts/reasons-chart";
+import { CompletionChart, SurveyFunnel } from "@/components/charts/survey-funnel";
+import { TrendChart } from "@/components/charts/trend-chart";
 import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { CATEGORIES } from "@/lib/comparison/codes";
@@ -12,12 +15,16 @@ import { type Dashboard, dashboard, type DashboardRow } from "@/lib/stats/dashbo
 import { belowTarget, formatRate } from "@/lib/stats/format";
 import { ensureLastMonthSnapshot } from "@/lib/stats/snapshot";
 import { NO_REGION, RATES } from "@/lib/stats/measures";
-import { TASK_STATES } from "@/lib/stats/survey";
+import { FUNNEL, SURVEY_FIGURES, TASK_STATES } from "@/lib/stats/survey";
+import type { TrendPoint } from "@/lib/stats/trend";
 
 // 统计分析: the dashboard of a region in the user's scope (their own by default; ?region= a region
 // below it). Figures of the latest comparison run (which run and its as-of date are shown) and live
-// survey figures; every number opens its person list (/stats/persons). Rates always with numerator
-// and denominator; "—" when the denominator is zero; the pension rate marked below the city's target.
+// survey figures; every number and every chart segment opens its person list (/stats/persons: the
+// run's figures with the run, the survey figures live). Rates always with numerator and denominator;
+// "—" when the denominator is zero; the pension rate marked below the city's target. Charts: coverage
+// per child (sortable), categories (stacked), reasons from approved forms, the survey funnel with
+// each child's completion and return rate, the headline rates' trend across runs and months.
 
 export const dynamic = "force-dynamic";
 
@@ -62,6 +69,26 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
       </span>
     );
   };
+  // survey figures: live lists of tasks (lib/stats/survey.ts SURVEY_FIGURES), by the task's region
+  const surveyHref = (code: string, measure: string) => (canList ? `/stats/persons?region=${encodeURIComponent(code)}&measure=${encodeURIComponent(measure)}` : null);
+  const surveyNum = (code: string, measure: string, value: number, testId?: string) => {
+    const href = surveyHref(code, measure);
+    const text = value.toLocaleString("zh-CN");
+    return href ? (
+      <Link href={href} className="text-blue-700 tabular-nums hover:underline" data-testid={testId}>
+        {text}
+      </Link>
+    ) : (
+      <span className="tabular-nums" data-testid={testId}>{text}</span>
+    );
+  };
+  const trendData = (points: TrendPoint[], label: (p: TrendPoint) => string) =>
+    points.map((p) => ({
+      key: p.key,
+      label: label(p),
+      values: Object.fromEntries(RATES.slice(0, 3).map((r) => [r.code, (p.figures[r.den] ?? 0) === 0 ? null : Math.round(((p.figures[r.num] ?? 0) / p.figures[r.den]) * 1000) / 10])),
+      hrefs: Object.fromEntries(RATES.slice(0, 3).map((r) => [r.code, canList && p.runId !== null ? `/stats/persons?run=${p.runId}&region=${encodeURIComponent(d.region.code)}&measure=${encodeURIComponent(r.num)}` : null])),
+    }));
   const rows: DashboardRow[] = [...d.children, ...(d.elsewhereRow ? [{ ...d.elsewhereRow, name: t("stats.elsewhereRow") }] : [])];
   const regionLink = (row: DashboardRow) =>
     row.code === NO_REGION ? <span>{row.name}</span> : <Link href={`/stats?region=${row.code}`} className="text-blue-700 hover:underline">{row.name}</Link>;
@@ -195,7 +222,23 @@ export default async function StatsPage({ searchParams }: { searchParams: Promis
         </>
       )}
 
-      <SurveySection d={d} t={t} />
+      <SurveySection d={d} t={t} surveyNum={surveyNum} surveyHref={surveyHref} />
+
+      <section className="rounded-lg border border-slate-200 bg-white p-3">
+        <h2 className="mb-2 text-sm font-medium text-slate-600">{t("stats.chart.trend")}</h2>
+        <TrendChart
+          runs={trendData(d.trend.runs, (p) => `#${p.runId} ${p.asOf ?? ""}`)}
+          months={trendData(d.trend.months, (p) => p.key)}
+          series={[
+            { key: "registration", label: t("stats.r.registration"), color: "#2563eb" },
+            { key: "pension", label: t("stats.r.pension"), color: "#16a34a" },
+            { key: "medical", label: t("stats.r.medical"), color: "#f59e0b" },
+          ]}
+          target={d.pensionTarget}
+          labels={{ byRun: t("stats.chart.byRun"), byMonth: t("stats.chart.byMonth"), none: t("stats.chart.noTrend"), target: t("stats.target", { target: d.pensionTarget }) }}
+        />
+      </section>
+      <p className="text-xs text-slate-500">{t("stats.chart.hint")}</p>
     </div>
   );
 }
@@ -233,9 +276,20 @@ function Headline({
   );
 }
 
-function SurveySection({ d, t }: { d: Dashboard; t: (k: TMessageKey, p?: Record<string, string | number>) => string }) {
+function SurveySection({
+  d,
+  t,
+  surveyNum,
+  surveyHref,
+}: {
+  d: Dashboard;
+  t: (k: TMessageKey, p?: Record<string, string | number>) => string;
+  surveyNum: (code: string, measure: string, value: number, testId?: string) => React.ReactNode;
+  surveyHref: (code: string, measure: string) => string | null;
+}) {
   const rows = [...d.children, { ...d.total, name: t("stats.total") }];
   const states = TASK_STATES;
+  const label = (code: string) => t(SURVEY_FIGURES.find((f) => f.code === code)!.label as TMessageKey);
   return (
     <section className="space-y-3">
       <h2 className="text-sm font-medium text-slate-600">
@@ -257,37 +311,81 @@ function SurveySection({ d, t }: { d: Dashboard; t: (k: TMessageKey, p?: Record<
           </thead>
           <tbody>
             {rows.map((row, i) => (
-              <tr key={`${row.code}-${i}`} className={i === rows.length - 1 ? "border-t-2 border-slate-300 bg-slate-50 font-medium" : "border-t border-slate-100"}>
+              <tr key={`${row.code}-${i}`} className={i === rows.length - 1 ? "border-t-2 border-slate-300 bg-slate-50 font-medium" : "border-t border-slate-100"} data-testid={i === rows.length - 1 ? "survey-total" : `survey-${row.code}`}>
                 <td className="whitespace-nowrap px-3 py-2">{row.name}</td>
                 {states.map((s) => (
-                  <td key={s} className="px-3 py-2 text-right tabular-nums">{(row.survey.byState[s] ?? 0).toLocaleString("zh-CN")}</td>
+                  <td key={s} className="px-3 py-2 text-right">{surveyNum(row.code, `tasks:${s}`, row.survey.byState[s] ?? 0, `s-${row.code}-tasks:${s}`)}</td>
                 ))}
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                  {pct(row.survey.closed, row.survey.published) ?? "—"} <span className="text-xs text-slate-500">({row.survey.closed}/{row.survey.published})</span>
+                  {pct(row.survey.closed, row.survey.published) ?? "—"}{" "}
+                  <span className="text-xs text-slate-500">
+                    ({surveyNum(row.code, "tasks:closed", row.survey.closed, `s-${row.code}-tasks:closed`)}/{surveyNum(row.code, "tasks:published", row.survey.published, `s-${row.code}-tasks:published`)})
+                  </span>
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                  {pct(row.survey.returned, row.survey.submitted) ?? "—"} <span className="text-xs text-slate-500">({row.survey.returned}/{row.survey.submitted})</span>
+                  {pct(row.survey.returned, row.survey.submitted) ?? "—"}{" "}
+                  <span className="text-xs text-slate-500">
+                    ({surveyNum(row.code, "tasks:returned", row.survey.returned, `s-${row.code}-tasks:returned`)}/{surveyNum(row.code, "tasks:submitted", row.survey.submitted, `s-${row.code}-tasks:submitted`)})
+                  </span>
                 </td>
-                <td className="px-3 py-2 text-right tabular-nums">{row.survey.newlyFound}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{row.survey.failedVisits}</td>
+                <td className="px-3 py-2 text-right">{surveyNum(row.code, "tasks:newly_found", row.survey.newlyFound, `s-${row.code}-tasks:newly_found`)}</td>
+                {/* a sum of visits: its list is the tasks that had them */}
+                <td className="px-3 py-2 text-right">{surveyNum(row.code, "tasks:failed_visits", row.survey.failedVisits)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <div className="rounded-lg border border-slate-200 bg-white p-3">
+          <h3 className="mb-2 text-sm font-medium text-slate-600">{t("stats.funnel.title")}</h3>
+          <SurveyFunnel stages={FUNNEL.map((code) => ({ label: label(code), value: d.total.survey.stages[code] ?? 0, href: surveyHref(d.total.code, code) }))} tasksLabel={t("stats.chart.tasks")} />
+          <ol className="mt-2 grid gap-1 text-sm sm:grid-cols-2" data-testid="survey-stages">
+            {FUNNEL.map((code) => (
+              <li key={code} className="flex justify-between gap-2 border-b border-slate-100 py-1">
+                <span>{label(code)}</span>
+                {surveyNum(d.total.code, code, d.total.survey.stages[code] ?? 0, `stage-${code}`)}
+              </li>
+            ))}
+            <li className="flex justify-between gap-2 border-b border-slate-100 py-1 text-slate-600">
+              <span>{t("task.state.UNREACHABLE")}</span>
+              {surveyNum(d.total.code, "tasks:UNREACHABLE", d.total.survey.byState.UNREACHABLE ?? 0)}
+            </li>
+          </ol>
+        </div>
+        {d.children.length > 0 && (
+          <div className="rounded-lg border border-slate-200 bg-white p-3">
+            <h3 className="mb-2 text-sm font-medium text-slate-600">{t("stats.chart.completion")}</h3>
+            <CompletionChart
+              data={d.children.map((c) => ({
+                code: c.code,
+                name: c.name,
+                completion: c.survey.published === 0 ? null : c.survey.closed / c.survey.published,
+                returnRate: c.survey.submitted === 0 ? null : c.survey.returned / c.survey.submitted,
+                completionHref: surveyHref(c.code, "tasks:closed"),
+                returnHref: surveyHref(c.code, "tasks:returned"),
+              }))}
+              labels={{ completion: t("stats.completion"), returnRate: t("stats.returnRate") }}
+            />
+          </div>
+        )}
       </div>
       <div className="rounded-lg border border-slate-200 bg-white p-3">
         <h3 className="mb-2 text-sm font-medium text-slate-600">{t("stats.reasons")}</h3>
         {d.reasons.length === 0 ? (
           <p className="text-sm text-slate-500">{t("stats.noReasons")}</p>
         ) : (
-          <ul className="grid gap-1 text-sm sm:grid-cols-2" data-testid="stats-reasons">
-            {d.reasons.map((r) => (
-              <li key={r.reason} className="flex justify-between gap-2 border-b border-slate-100 py-1">
-                <span>{t(`survey.reason.${r.reason}` as TMessageKey)}</span>
-                <span className="tabular-nums">{r.persons}</span>
-              </li>
-            ))}
-          </ul>
+          <div className="grid gap-4 lg:grid-cols-2">
+            <ReasonsChart data={d.reasons.map((r) => ({ label: t(`survey.reason.${r.reason}` as TMessageKey), persons: r.persons, href: surveyHref(d.total.code, `reason:${r.reason}`) }))} unit={t("stats.chart.persons")} />
+            <ul className="grid content-start gap-1 text-sm" data-testid="stats-reasons">
+              {d.reasons.map((r) => (
+                <li key={r.reason} className="flex justify-between gap-2 border-b border-slate-100 py-1">
+                  <span>{t(`survey.reason.${r.reason}` as TMessageKey)}</span>
+                  {surveyNum(d.total.code, `reason:${r.reason}`, r.persons, `reason-${r.reason}`)}
+                </li>
+              ))}
+            </ul>
+          </div>
         )}
       </div>
     </section>

@@ -231,9 +231,14 @@ describe("stats-export on a generated city", () => {
     const community = regionCodes.find((c) => c.length === 12 && fig.get(c)!.get("persons")! > 0)!;
     for (const region of ["3204", "-", community.slice(0, 6), community.slice(0, 9), community]) {
       for (const m of MEASURE_ORDER) {
+        // the list's rows, counted (the export runs the list's query over all pages) — the page's
+        // total is read from the aggregate, so the rows are what proves the figure
+        const all = await personListAll(city, { region, measure: m });
+        expect(all.rows.length, `${region} ${m}`).toBe(fig.get(region)!.get(m));
         const list = await personList(city, { region, measure: m });
         expect(list.total, `${region} ${m}`).toBe(fig.get(region)!.get(m));
         expect(list.rows.length).toBe(Math.min(PAGE_SIZE, list.total));
+        expect(list.rows).toEqual(all.rows.slice(0, PAGE_SIZE));
       }
     }
     // the dashboard shows the same figures
@@ -265,6 +270,117 @@ describe("stats-export on a generated city", () => {
     await expect(personListAll(surveyor, { region: community, measure: "persons" })).rejects.toThrow();
   }, 120_000);
 
+  it("the list's filters (category, flag, missing scheme, task state, reason) narrow it as their figures and a direct count say, the export alike", async () => {
+    const { personList, personListAll, PAGE_SIZE } = await import("@/lib/stats/persons");
+    const city = { id: 1, login: "c", role: "CITY_STAFF" as const, regionCode: "3204" };
+    const out = path.join(dir, "filters.csv");
+    await exportStats("latest", out);
+    const fig = asMap(parseExport(out).rows);
+    const district = regionCodes.find((c) => c.length === 6 && fig.get(c)!.get("needs_survey")! > 0)!;
+    // a category filter on all persons = the category's figure; a flag on to_register = its measure
+    for (const region of ["3204", district]) {
+      for (const c of CATEGORY_ORDER) expect((await personListAll(city, { region, measure: "persons", category: c })).rows.length, `${region} ${c}`).toBe(fig.get(region)!.get(`category:${c}`));
+      expect((await personList(city, { region, measure: "to_register", flag: "elsewhere_in_province" })).total).toBe(fig.get(region)!.get("elsewhere_in_province"));
+    }
+    const c = await db();
+    try {
+      const direct = async (where: string, params: unknown[]) =>
+        (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM comparison_result r WHERE r.run_id = $1 AND starts_with(r.count_region_code, $2) AND ${where}`, [runId, district, ...params])).rows[0].n;
+      // missing scheme, on the needs_survey figure
+      const missing = await personListAll(city, { region: district, measure: "needs_survey", missing: "110" });
+      expect(missing.rows.length).toBe(await direct(`r.category NOT IN ('EXCLUDED', 'CONFIRMED') AND '110' = ANY (r.missing_schemes)`, []));
+      expect(missing.rows.length).toBeGreaterThan(0);
+      expect(missing.rows.every((r) => r.missingSchemes.includes("110"))).toBe(true);
+      // task state: the persons with a task in that state
+      const pending = await personListAll(city, { region: district, measure: "persons", state: "PENDING" });
+      expect(pending.rows.length).toBe(await direct(`EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = r.id_number AND t.state = 'PENDING')`, []));
+      expect(pending.rows.length).toBeGreaterThan(0);
+      expect(pending.rows.every((r) => r.taskState === "PENDING")).toBe(true);
+      // filters combine; page 1 is the export's beginning; the figure's count is not used then
+      const both = await personList(city, { region: district, measure: "needs_survey", category: "NOT_INSURED", state: "PENDING" });
+      const bothAll = await personListAll(city, { region: district, measure: "needs_survey", category: "NOT_INSURED", state: "PENDING" });
+      expect(both.total).toBe(bothAll.rows.length);
+      expect(both.total).toBe(await direct(`r.category = 'NOT_INSURED' AND EXISTS (SELECT 1 FROM survey_task t WHERE t.id_number = r.id_number AND t.state = 'PENDING')`, []));
+      expect(both.rows).toEqual(bothAll.rows.slice(0, PAGE_SIZE));
+      expect(both.filters).toEqual({ category: "NOT_INSURED", state: "PENDING" });
+      // an unknown code is "not found", not an empty list
+      await expect(personList(city, { region: district, measure: "persons", flag: "nonsense" })).rejects.toThrow(/^not found/);
+      await expect(personList(city, { region: district, measure: "tasks:NOPE" })).rejects.toThrow(/^not found/);
+    } finally {
+      await c.end();
+    }
+  }, 120_000);
+
+  it("every survey figure (tasks per state, completion and return rates' terms, funnel stages, newly found, reasons) equals the count of its list, at every level", async () => {
+    const { personList, personListAll } = await import("@/lib/stats/persons");
+    const { SURVEY_FIGURES, surveyFiguresUnder, reasonsUnder, FUNNEL } = await import("@/lib/stats/survey");
+    const c = await db();
+    let community: string;
+    try {
+      // survey activity in one community: approvals with reasons (several per form, one repeated),
+      // a returned and resubmitted task, an unreachable one, failed visits
+      const tasks = (await c.query<{ id: number; region_code: string }>(
+        `SELECT id, region_code FROM survey_task WHERE state = 'PENDING' AND region_code = (SELECT region_code FROM survey_task WHERE state = 'PENDING' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) ORDER BY id LIMIT 8`,
+      )).rows;
+      expect(tasks.length).toBe(8);
+      community = tasks[0].region_code;
+      const reasons = [["UNWILLING", "CANNOT_AFFORD"], ["UNWILLING"], ["CANNOT_AFFORD", "UNWILLING", "UNWILLING"], ["COMMERCIAL"]];
+      for (const [i, r] of reasons.entries()) {
+        await c.query(`UPDATE survey_task SET state = 'SUBMITTED' WHERE id = $1`, [tasks[i].id]);
+        await c.query(`UPDATE survey_task SET state = 'STREET_APPROVED' WHERE id = $1`, [tasks[i].id]);
+        await c.query(`INSERT INTO survey_form (task_id, data) VALUES ($1, $2) ON CONFLICT (task_id) DO UPDATE SET data = EXCLUDED.data`, [tasks[i].id, JSON.stringify({ reasons: r })]);
+        await c.query(`UPDATE survey_task SET state = 'DISTRICT_APPROVED' WHERE id = $1`, [tasks[i].id]);
+      }
+      await c.query(`UPDATE survey_task SET state = 'SUBMITTED' WHERE id = $1`, [tasks[4].id]);
+      await c.query(`UPDATE survey_task SET state = 'RETURNED' WHERE id = $1`, [tasks[4].id]);
+      await c.query(`UPDATE survey_task SET state = 'ASSIGNED', failed_visits = 2 WHERE id = $1`, [tasks[5].id]);
+      await c.query(`UPDATE survey_task SET state = 'UNREACHABLE', failed_visits = 3 WHERE id = $1`, [tasks[6].id]);
+      await c.query(`UPDATE survey_task SET state = 'DRAFT' WHERE id = $1`, [tasks[7].id]);
+    } finally {
+      await c.end();
+    }
+    const city = { id: 1, login: "c", role: "CITY_STAFF" as const, regionCode: "3204" };
+    const pool = (await import("@/lib/db/client")).pool();
+    const figures = await surveyFiguresUnder(pool, "3204", null);
+    const value = (code: string, region: string, f: Awaited<ReturnType<typeof surveyFiguresUnder>>, r: { reason: string; persons: number }[]): number | null => {
+      const s = f.get(region)!;
+      if (code.startsWith("reason:")) return r.find((x) => x.reason === code.slice(7))?.persons ?? 0;
+      if ((FUNNEL as readonly string[]).includes(code)) return s.stages[code];
+      if (code === "tasks:closed") return s.closed;
+      if (code === "tasks:published") return s.published;
+      if (code === "tasks:submitted") return s.submitted;
+      if (code === "tasks:returned") return s.returned;
+      if (code === "tasks:newly_found") return s.newlyFound;
+      if (code === "tasks:failed_visits") return null; // a sum of visits, not of tasks
+      return s.byState[code.slice(6)];
+    };
+    expect(figures.get("3204")!.byState.DISTRICT_APPROVED).toBeGreaterThanOrEqual(4);
+    for (const region of ["3204", community!.slice(0, 6), community!.slice(0, 9), community!]) {
+      const f = await surveyFiguresUnder(pool, region, null);
+      const r = await reasonsUnder(pool, region);
+      expect(r.find((x) => x.reason === "UNWILLING")?.persons, region).toBe(3);
+      for (const fig of SURVEY_FIGURES) {
+        const expected = value(fig.code, region, f, r);
+        const all = await personListAll(city, { region, measure: fig.code });
+        const list = await personList(city, { region, measure: fig.code });
+        if (expected === null) {
+          expect(all.rows.length).toBe(2);
+          continue;
+        }
+        expect(all.rows.length, `${region} ${fig.code}`).toBe(expected);
+        expect(list.total, `${region} ${fig.code}`).toBe(expected);
+      }
+    }
+    // the reason filter on a run figure: the persons whose approved form gives it
+    const unwilling = await personListAll(city, { region: "3204", measure: "persons", reason: "UNWILLING" });
+    expect(unwilling.rows.length).toBe(3);
+    // a surveyor's survey lists are their community's; a sibling's is not found
+    const surveyor = { id: 3, login: "s", role: "COMMUNITY_SURVEYOR" as const, regionCode: community! };
+    const sibling = regionCodes.find((x) => x.length === 12 && x !== community && x.startsWith(community!.slice(0, 9)))!;
+    expect((await personList(surveyor, { region: community!, measure: "tasks:DISTRICT_APPROVED" })).total).toBe(4);
+    await expect(personList(surveyor, { region: sibling, measure: "tasks:PENDING" })).rejects.toThrow(/^not found/);
+  }, 120_000);
+
   it("a month-end snapshot keeps the latest run's figures and the task counts; the first dashboard of a month takes the month before once", async () => {
     const { takeSnapshot, ensureLastMonthSnapshot } = await import("@/lib/stats/snapshot");
     const c = await db();
@@ -291,6 +407,40 @@ describe("stats-export on a generated city", () => {
       expect(taken.n).toBe(r.rows);
       await ensureLastMonthSnapshot(); // not again
       expect((await c.query(`SELECT min(taken_at) AS t FROM stats_snapshot WHERE month = $1`, [last])).rows[0].t).toEqual(taken.t);
+    } finally {
+      await c.end();
+    }
+  });
+  it("the trend of the headline rates: one point per run with statistics and per month-end snapshot, each the figures of that run or month", async () => {
+    const { runTrend, monthTrend } = await import("@/lib/stats/trend");
+    const { dashboard } = await import("@/lib/stats/dashboard");
+    const c = await db();
+    try {
+      const runs = (await c.query<{ id: number }>(`SELECT DISTINCT run_id AS id FROM stats_measure ORDER BY 1`)).rows.map((r) => r.id);
+      expect(runs.length).toBeGreaterThanOrEqual(3);
+      const community = regionCodes.find((x) => x.length === 12 && x.startsWith("320402"))!;
+      for (const region of ["3204", community.slice(0, 6), community]) {
+        const points = await runTrend(c, region);
+        expect(points.map((p) => p.runId)).toEqual(runs);
+        for (const p of points) {
+          const { rows } = await c.query<{ measure: string; v: number }>(
+            `SELECT measure, sum(value)::int AS v FROM stats_measure WHERE run_id = $1 AND (${region.length === 4 ? "true" : "region_code <> '-' AND starts_with(region_code, $2)"}) GROUP BY 1`,
+            region.length === 4 ? [p.runId] : [p.runId, region],
+          );
+          for (const r of rows) if (r.measure in p.figures) expect(p.figures[r.measure], `${region} #${p.runId} ${r.measure}`).toBe(r.v);
+          expect(p.figures.to_register).toBeGreaterThan(0);
+        }
+      }
+      // the months: the snapshot of 2026-10 taken above, with the figures it kept
+      const months = await monthTrend(c, "3204");
+      const oct = months.find((m) => m.key === "2026-10")!;
+      const kept = (await c.query<{ v: number }>(`SELECT sum(value)::int AS v FROM stats_snapshot WHERE month = '2026-10' AND measure = 'registered'`)).rows[0].v;
+      expect(oct.figures.registered).toBe(kept);
+      expect(oct.runId).toBe((await c.query(`SELECT max(run_id) AS id FROM stats_snapshot WHERE month = '2026-10'`)).rows[0].id);
+      // the dashboard carries them
+      const d = await dashboard({ id: 1, login: "c", role: "CITY_STAFF" as const, regionCode: "3204" });
+      expect(d.trend.runs.length).toBe(runs.length);
+      expect(d.trend.months.map((m) => m.key)).toContain("2026-10");
     } finally {
       await c.end();
     }

@@ -66,6 +66,47 @@ describe("统计报表", () => {
     expect(survey.rows.at(-1)![10]).toBe(rateCell(d.total.survey.closed, d.total.survey.published));
   });
 
+  it("every figure of the report opens its person list, and the list has as many rows as the figure (a rate: its numerator)", async () => {
+    const { personListAll } = await import("@/lib/stats/persons");
+    const district = (await prisma().region.findFirst({ where: { level: "DISTRICT" }, orderBy: { code: "asc" } }))!.code;
+    for (const region of [undefined, district]) {
+      const r = await statsReport(city, region, undefined);
+      let checked = 0;
+      for (const table of reportTables(t, r)) {
+        expect(table.links.length, table.key).toBe(table.rows.length);
+        table.rows.forEach((row, i) => row.forEach((cell, j) => {
+          // a number or a rate of the run is linked; a name is not
+          if (j > 0 && table.key !== "reasons") expect(table.links[i][j], `${table.key} ${i} ${j}`).not.toBeNull();
+        }));
+        for (const [i, row] of table.rows.entries()) {
+          for (const [j, cell] of row.entries()) {
+            const href = table.links[i][j];
+            if (!href) continue;
+            const sp = new URL(href, "http://x").searchParams;
+            const rows = (await personListAll(city, { run: sp.get("run") ? Number(sp.get("run")) : undefined, region: sp.get("region")!, measure: sp.get("measure")! })).rows.length;
+            const shown = typeof cell === "number" ? cell : Number(/（(\d+)\//.exec(cell)![1]);
+            expect(rows, `${table.key} ${row[0]} ${table.header[j]}`).toBe(shown);
+            checked++;
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(50);
+    }
+  }, 120_000);
+
+  it("a region's codes are the index range [prefix, prefixEnd(prefix)) of digit strings", async () => {
+    const { prefixEnd } = await import("@/lib/stats/persons");
+    expect(prefixEnd("320402")).toBe("320403");
+    expect(prefixEnd("320409")).toBe("320410");
+    expect(prefixEnd("320402099999")).toBe("320402100000");
+    expect(prefixEnd("9999")).toBe("A");
+    const codes = (await prisma().region.findMany({ select: { code: true } })).map((r) => r.code);
+    for (const p of codes.filter((c) => c.length < 12)) {
+      const inRange = codes.filter((c) => c >= p && c < prefixEnd(p)).sort();
+      expect(inRange, p).toEqual(codes.filter((c) => c.startsWith(p)).sort());
+    }
+  });
+
   it("a rate with a zero denominator shows —", () => {
     expect(rateCell(0, 0)).toBe("—（0/0）");
   });

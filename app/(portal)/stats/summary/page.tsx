@@ -82,7 +82,17 @@ export default async function SummaryPage({ searchParams }: { searchParams: Prom
               {tb.rows.map((row, i) => (
                 <tr key={i} className={i === tb.totalIndex ? "border-t-2 border-slate-300 bg-slate-50 font-medium" : "border-t border-slate-100"}>
                   {row.map((c, j) => (
-                    <td key={j} className={`whitespace-nowrap px-2 py-1 ${j > 0 ? "text-right tabular-nums" : ""}`}>{typeof c === "number" ? c.toLocaleString("zh-CN") : c}</td>
+                    <td key={j} className={`whitespace-nowrap px-2 py-1 ${j > 0 ? "text-right tabular-nums" : ""}`}>
+                      {tb.links[i]?.[j] ? (
+                        <Link href={tb.links[i][j]!} className="text-blue-700 hover:underline">
+                          {typeof c === "number" ? c.toLocaleString("zh-CN") : c}
+                        </Link>
+                      ) : typeof c === "number" ? (
+                        c.toLocaleString("zh-CN")
+                      ) : (
+                        c
+                      )}
+                    </td>
                   ))}
                 </tr>
               ))}

@@ -12,6 +12,7 @@ export const dynamic = "force-dynamic";
 // 统计报表 on A4 landscape: the standard tables (lib/stats/report-tables.ts, the same as the XLSX) of
 // a region in the user's scope (?region=, their own by default) for a month (?month=YYYY-MM: the
 // current month live, a past month from its snapshot). Scoped in the query; printing is audited.
+// Every figure links to its person list (人员明细) on screen; printed, it reads as plain text.
 export default async function PrintStatsReportPage({ searchParams }: { searchParams: Promise<{ region?: string; month?: string }> }) {
   const user = await requireUser();
   const t = await getT();
@@ -68,7 +69,15 @@ export default async function PrintStatsReportPage({ searchParams }: { searchPar
                   <tr key={i} className={i === tb.totalIndex ? "font-bold" : undefined} data-testid={i === tb.totalIndex ? `report-${tb.key}-total` : `report-${tb.key}-row`}>
                     {row.map((c, j) => (
                       <td key={j} className={`${td} ${typeof c === "number" || j > 0 ? "text-right tabular-nums" : ""}`}>
-                        {typeof c === "number" ? c.toLocaleString("zh-CN") : c}
+                        {tb.links[i]?.[j] ? (
+                          <a href={tb.links[i][j]!} className="text-inherit no-underline hover:underline" data-testid={`report-link-${tb.key}`}>
+                            {typeof c === "number" ? c.toLocaleString("zh-CN") : c}
+                          </a>
+                        ) : typeof c === "number" ? (
+                          c.toLocaleString("zh-CN")
+                        ) : (
+                          c
+                        )}
                       </td>
                     ))}
                   </tr>
