@@ -81,12 +81,15 @@ const BENCH_FORM = {
  * The survey work of a city in mid-campaign, set-based: every pending task released; a team of
  * two surveyors (real accounts, as the seed writes them) in every community without one; the tasks
  * of 9 in 10 communities assigned (community codes not ending in 2); of the assigned tasks 1 in 4 submitted with a form, and of
- * those 1 in 3 passed by the street and 1 in 6 returned (each transition with its task_event, the
- * survey counters kept by the triggers on survey_task); and 1 change request per 400 persons.
+ * those 1 in 3 passed by the street (a quarter of these approved by the district) and 1 in 6
+ * returned (each transition with its task_event, the survey counters kept by the triggers on
+ * survey_task); and 1 change request per 400 persons. Timing data, not a registry: the approvals
+ * do not write the person's survey data into the registry (the dashboard's `registered` does not move).
  */
 async function seedWork(client: pg.Client): Promise<void> {
   const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
   const form = JSON.stringify(ZSurveyForm.parse(BENCH_FORM));
+  const notInsured = JSON.stringify(ZSurveyForm.parse({ ...BENCH_FORM, employment: "FLEXIBLE", unitName: "", pension: "NONE", medical: "RESIDENT", reasons: ["UNWILLING", "CANNOT_AFFORD"] }));
   const steps: [string, string, unknown[]][] = [
     ["release", `UPDATE survey_task SET released_at = now() WHERE state = 'PENDING' AND released_at IS NULL`, []],
     [
@@ -115,19 +118,26 @@ async function seedWork(client: pg.Client): Promise<void> {
     ],
     [
       "forms",
-      `INSERT INTO survey_form (task_id, data, submitted_at) SELECT id, $1::jsonb, now() FROM survey_task WHERE state = 'ASSIGNED' AND id % 4 = 0`,
-      [form],
+      `INSERT INTO survey_form (task_id, data, submitted_at)
+       SELECT id, CASE WHEN id % 8 = 0 THEN $2::jsonb ELSE $1::jsonb END, now() FROM survey_task WHERE state = 'ASSIGNED' AND id % 4 = 0`,
+      [form, notInsured],
     ],
     [
       "submit",
       `WITH moved AS (UPDATE survey_task SET state = 'SUBMITTED', version = version + 1 WHERE state = 'ASSIGNED' AND id % 4 = 0 RETURNING id)
-       INSERT INTO task_event (task_id, event, from_state, to_state) SELECT id, 'submit', 'ASSIGNED', 'SUBMITTED' FROM moved`,
+       INSERT INTO task_event (task_id, event, from_state, to_state) SELECT id, 'submit', 'DRAFT', 'SUBMITTED' FROM moved`,
       [],
     ],
     [
       "street-approve",
       `WITH moved AS (UPDATE survey_task SET state = 'STREET_APPROVED', version = version + 1 WHERE state = 'SUBMITTED' AND id % 12 = 0 RETURNING id)
-       INSERT INTO task_event (task_id, event, from_state, to_state) SELECT id, 'street_approve', 'SUBMITTED', 'STREET_APPROVED' FROM moved`,
+       INSERT INTO task_event (task_id, event, from_state, to_state) SELECT id, 'approve', 'SUBMITTED', 'STREET_APPROVED' FROM moved`,
+      [],
+    ],
+    [
+      "district-approve",
+      `WITH moved AS (UPDATE survey_task SET state = 'DISTRICT_APPROVED', closed_at = now(), version = version + 1 WHERE state = 'STREET_APPROVED' AND id % 48 = 0 RETURNING id)
+       INSERT INTO task_event (task_id, event, from_state, to_state) SELECT id, 'approve', 'STREET_APPROVED', 'DISTRICT_APPROVED' FROM moved`,
       [],
     ],
     [
