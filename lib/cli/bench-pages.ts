@@ -54,10 +54,12 @@ export function parseSummaryLine(line: string): { pages: number; requests: numbe
   return m ? { pages: Number(m[1]), requests: Number(m[2]), p50: Number(m[3]), p95: Number(m[4]) } : null;
 }
 
-/** Whether an answer is a page the account may see: 2xx, no redirect, no redirect injected while streaming. */
+/** Why an answer is not the page asked for (null when it is): not 2xx, a redirect (also one injected while streaming), a refusal. */
 export function answeredPage(status: number, body: string): string | null {
   if (status < 200 || status >= 300) return `HTTP ${status}`;
-  if (body.includes("__next-page-redirect") || body.includes('id="__next-page-redirect"')) return "redirected while streaming";
+  if (body.includes("__next-page-redirect")) return "redirected while streaming";
+  // components/ui/message-page.tsx: the page refused (forbidden, not found) instead of showing itself
+  if (body.includes('data-testid="refusal"')) return "refusal page";
   return null;
 }
 
