@@ -38,6 +38,8 @@ export interface PageSpec {
 export interface PageResult extends PageSpec {
   ms: number[];
   errors: number;
+  /** size of the last body, bytes (what the server rendered) */
+  bytes: number;
   sample?: string;
 }
 
@@ -215,13 +217,15 @@ async function pagesToMeasure(client: pg.Client): Promise<PageSpec[]> {
 async function measurePage(base: string, page: PageSpec, requests: number, concurrency: number): Promise<PageResult> {
   const s = new Session(base);
   if (!(await s.signIn(page.login, DEMO_PASSWORD, page.url))) throw new Error(`${page.login} could not sign in`);
-  const result: PageResult = { ...page, ms: [], errors: 0 };
+  const result: PageResult = { ...page, ms: [], errors: 0, bytes: 0 };
   const once = async (measured: boolean) => {
     const t0 = performance.now();
     let why: string | null;
     try {
       const res = await s.request(page.url);
-      why = answeredPage(res.status, await res.text());
+      const body = await res.text();
+      result.bytes = Buffer.byteLength(body);
+      why = answeredPage(res.status, body);
     } catch (e) {
       why = String(e);
     }
@@ -261,6 +265,13 @@ export async function benchPages(flags: Record<string, string | true>): Promise<
   const client = new pg.Client({ connectionString: server.url });
   let portal: Portal | null = null;
   let summary = "";
+  // Interrupted (Ctrl-C, a timeout): the portal and the database server go with this process.
+  const interrupted = async () => {
+    await portal?.stop();
+    await server.stop();
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
   try {
     await migrate(server.migrationUrl);
     setEnv("DATABASE_URL", server.url);
@@ -287,7 +298,7 @@ export async function benchPages(flags: Record<string, string | true>): Promise<
       const sorted = [...r.ms].sort((a, b) => a - b);
       const p95 = percentile(sorted, 95);
       console.log(
-        `${r.name.padEnd(17)} ${r.url.padEnd(60)} count=${sorted.length} p50_ms=${percentile(sorted, 50).toFixed(1)} p95_ms=${p95.toFixed(1)} errors=${r.errors}${p95 > TARGET_P95_MS ? " OVER" : ""}${r.sample ? ` (${r.sample})` : ""}`,
+        `${r.name.padEnd(17)} ${r.url.padEnd(60)} count=${sorted.length} p50_ms=${percentile(sorted, 50).toFixed(1)} p95_ms=${p95.toFixed(1)} errors=${r.errors} kb=${Math.round(r.bytes / 1024)}${p95 > TARGET_P95_MS ? " OVER" : ""}${r.sample ? ` (${r.sample})` : ""}`,
       );
     }
     const errors = results.reduce((a, r) => a + r.errors, 0);
@@ -296,6 +307,7 @@ export async function benchPages(flags: Record<string, string | true>): Promise<
     if (errors > 0) process.exitCode = 1;
     summary = summaryLine(results);
   } finally {
+    process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
     await client.end().catch(() => {});
     await portal?.stop();
     const { disconnect } = await import("@/lib/db/client");
