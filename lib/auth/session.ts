@@ -1,5 +1,6 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import type { Actor, TRole } from "@/lib/policy";
@@ -59,10 +60,14 @@ export async function resolveSessionToken(token: SessionToken | null | undefined
   };
 }
 
-/** The valid session of this request, including one that must change its password first. */
-export async function resolveSession(): Promise<ResolvedSession | null> {
+/**
+ * The valid session of this request, including one that must change its password first. Resolved
+ * once per request (React's per-request cache): the layout and the page both ask for it, and each
+ * ask would otherwise decode the token and read the account again.
+ */
+export const resolveSession = cache(async (): Promise<ResolvedSession | null> => {
   return resolveSessionToken((await getServerSession(authOptions)) as SessionToken | null);
-}
+});
 
 /**
  * The signed-in user as the database has them now, or null (signed out, disabled, removed, revoked,

@@ -1,14 +1,13 @@
 import bcrypt from "bcryptjs";
-import { type ChildProcess, spawn } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { freePort, startEmbedded } from "@/lib/db/embedded";
+import { startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { setEnv } from "@/lib/env";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
+import { type Portal, percentile, Session, startPortal } from "./bench-http";
 import { buildIfNeeded, ROOT } from "./build";
 
 // `npm run bench:load [-- --users 32 --seconds 30 --persons 30000 --per-session 50]`: the portal under load, on loopback.
@@ -52,11 +51,6 @@ const FORM = {
   authorisationNoted: false,
   surveyors: ["压测甲", "压测乙"],
 };
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /** The id of a server action, from the build's server-reference manifest. */
 function actionId(file: string, name: string): string {
@@ -126,38 +120,6 @@ async function planUsers(client: pg.Client, users: number, max: number, perSessi
   return vus;
 }
 
-class Session {
-  private cookies = new Map<string, string>();
-  constructor(private base: string) {}
-
-  private keep(res: Response): void {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const eq = pair.indexOf("=");
-      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
-    }
-  }
-
-  get cookie(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-  }
-
-  async request(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(this.base + url, {
-      ...init,
-      redirect: "manual",
-      headers: { ...(init.headers as Record<string, string>), cookie: this.cookie },
-      signal: AbortSignal.timeout(30_000),
-    });
-    this.keep(res);
-    return res;
-  }
-
-  reset(): void {
-    this.cookies.clear();
-  }
-}
-
 export async function benchLoad(flags: Record<string, string | true>): Promise<void> {
   const users = Number(flags.users ?? 32);
   const seconds = Number(flags.seconds ?? 30);
@@ -169,7 +131,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
   const server = await startEmbedded({ dir: path.join(work, "pg"), database: "load", persistent: false });
-  let app: ChildProcess | null = null;
+  let portal: Portal | null = null;
   const client = new pg.Client({ connectionString: server.url });
   try {
     await migrate(server.migrationUrl);
@@ -186,23 +148,8 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
 
     buildIfNeeded();
     const submitId = actionId("lib/survey/actions.ts", "submitFormAction");
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    app = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, NODE_ENV: "production", DATABASE_URL: server.url, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NEXT_TELEMETRY_DISABLED: "1" },
-    });
-    const up = Date.now();
-    for (;;) {
-      if (Date.now() - up > 120_000) throw new Error("next start did not answer within 120 s");
-      try {
-        if ((await fetch(`${base}/sign-in`, { signal: AbortSignal.timeout(5000) })).ok) break;
-      } catch {
-        // not yet listening
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    portal = await startPortal(server.url);
+    const base = portal.base;
     console.log(`portal on ${base}; ${users} users for at most ${seconds} s …`);
 
     const stats: Record<"signIn" | "list" | "submit", Stat> = { signIn: { ms: [], errors: 0 }, list: { ms: [], errors: 0 }, submit: { ms: [], errors: 0 } };
@@ -220,19 +167,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
       return r;
     };
 
-    const signIn = async (s: Session, login: string): Promise<boolean> => {
-      s.reset();
-      return timed("signIn", async () => {
-        const csrf = (await (await s.request("/api/auth/csrf")).json()) as { csrfToken: string };
-        const res = await s.request("/api/auth/callback/credentials", {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ csrfToken: csrf.csrfToken, login, password: DEMO_PASSWORD, callbackUrl: `${base}/survey`, json: "true" }).toString(),
-        });
-        await res.arrayBuffer();
-        return s.cookie.includes("next-auth.session-token=");
-      });
-    };
+    const signIn = (s: Session, login: string): Promise<boolean> => timed("signIn", () => s.signIn(login, DEMO_PASSWORD, "/survey"));
 
     const runVu = async (vu: Vu) => {
       const s = new Session(base);
@@ -308,12 +243,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     console.log(`submissions_per_s=${(submitted.length / elapsed).toFixed(1)} p95_ms=${p95.toFixed(0)} errors=${errors} lost=${lost} doubled=${doubled}`);
   } finally {
     await client.end().catch(() => {});
-    if (app && app.exitCode === null) {
-      const exited = new Promise((r) => app!.once("exit", r));
-      app.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (app.exitCode === null) app.kill("SIGKILL");
-    }
+    await portal?.stop();
     const { disconnect } = await import("@/lib/db/client");
     await disconnect();
     await server.stop();

@@ -39,6 +39,11 @@ export const COMMANDS: Record<string, Command> = {
     needsDatabase: false,
     run: async (flags) => (await import("./bench-load")).benchLoad(flags),
   },
+  "bench-pages": {
+    help: "server response time of the dashboards and lists at 1 M persons (p95 target 100 ms): [--persons 1000000] [--requests 500] [--concurrency 4] [--only page,…] [--keep DIR | --reuse DIR]",
+    needsDatabase: false,
+    run: async (flags) => (await import("./bench-pages")).benchPages(flags),
+  },
   generate: {
     help: "write a synthetic city in the import formats (+ expected-results.csv): --persons N --out DIR [--seed S] [--as-of YYYY-MM-DD]",
     needsDatabase: false,

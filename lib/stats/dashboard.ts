@@ -53,7 +53,7 @@ export async function dashboard(actor: Actor, regionCode?: string): Promise<Dash
     runTrend(pool(), code),
     monthTrend(pool(), code),
   ]);
-  const figures = run ? await figuresUnder(pool(), run.id, code) : new Map<string, Figures>();
+  const figures = run ? await figuresUnder(pool(), run.id, code, { childLength }) : new Map<string, Figures>();
   const row = (c: string, name: string): DashboardRow => ({ code: c, name, figures: figures.get(c) ?? emptyFigures(), survey: survey.get(c) ?? emptySurvey() });
   return {
     region,

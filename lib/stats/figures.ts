@@ -40,8 +40,8 @@ export function emptyFigures(): Figures {
  * without persons are absent), plus `'-'` — the persons counted at city level only — when `prefix`
  * is the city. Each community row is added to its own code and to its street, district and city.
  */
-export async function figuresUnder(db: Queryable, runId: number, prefix: string): Promise<Map<string, Figures>> {
-  return sumUnder(db, "stats_measure", "run_id", runId, prefix);
+export async function figuresUnder(db: Queryable, runId: number, prefix: string, only?: { childLength: number | null }): Promise<Map<string, Figures>> {
+  return sumUnder(db, "stats_measure", "run_id", runId, prefix, only);
 }
 
 /**
@@ -52,20 +52,34 @@ export async function snapshotFiguresUnder(db: Queryable, month: string, prefix:
   return sumUnder(db, "stats_snapshot", "month", month, prefix);
 }
 
-async function sumUnder(db: Queryable, table: "stats_measure" | "stats_snapshot", keyColumn: "run_id" | "month", key: number | string, prefix: string): Promise<Map<string, Figures>> {
+/**
+ * `only`: just `prefix` itself and its child regions (codes of `childLength`; none when null) —
+ * the dashboard's rows, without summing (and sending) every region below. Without it, every level.
+ */
+async function sumUnder(
+  db: Queryable,
+  table: "stats_measure" | "stats_snapshot",
+  keyColumn: "run_id" | "month",
+  key: number | string,
+  prefix: string,
+  only?: { childLength: number | null },
+): Promise<Map<string, Figures>> {
   const isCity = prefix.length === 4;
+  const levels = only === undefined ? null : (only.childLength ?? 0);
   const { rows } = await db.query<{ code: string; measure: string; value: number }>(
     `SELECT a.code, s.measure, sum(s.value)::int AS value
        FROM ${table} s
        CROSS JOIN LATERAL (
          SELECT c FROM unnest(CASE WHEN s.region_code = '${NO_REGION}' THEN ARRAY['${NO_REGION}', $3]
+                                   WHEN $5::int = 0 THEN ARRAY[$2::text]
+                                   WHEN $5::int > 0 THEN ARRAY[$2::text, left(s.region_code, $5::int)]
                                    ELSE ARRAY[left(s.region_code, 4), left(s.region_code, 6), left(s.region_code, 9), s.region_code] END) AS c
        ) AS a(code)
       WHERE s.${keyColumn} = $1
         AND (starts_with(s.region_code, $2) OR ($4 AND s.region_code = '${NO_REGION}'))
         AND (starts_with(a.code, $2) OR a.code = '${NO_REGION}')
       GROUP BY a.code, s.measure`,
-    [key, prefix, isCity ? prefix : "", isCity],
+    [key, prefix, isCity ? prefix : "", isCity, levels],
   );
   const out = new Map<string, Figures>();
   for (const r of rows) {

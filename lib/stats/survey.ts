@@ -12,8 +12,8 @@ import { NOT_INSURED_REASONS } from "@/lib/survey/schema";
 //   - newly found persons (tasks added on a visit), failed visits (recorded on the tasks since they
 //     were last (re)opened: a reopened task starts its count again);
 //   - reasons for not being insured from approved (DISTRICT_APPROVED) forms, each reason once per
-//     person: counted over the approved tasks of the region (an indexed range of survey_task), not
-//     kept as a counter — approved forms are the few the districts have reviewed.
+//     person (in a community): counters kept by a trigger (migration stats_reason_counts), as the
+//     task counters are — counting approved forms on request grows with the campaign.
 
 type Queryable = Pick<pg.Pool, "query"> | Pick<pg.ClientBase, "query">;
 
@@ -121,17 +121,20 @@ export async function surveyFiguresUnder(db: Queryable, prefix: string, childLen
   return out;
 }
 
-/** Reasons for not being insured from approved forms in `prefix`, each reason once per person. */
+/**
+ * Reasons for not being insured from approved forms in `prefix` (the form's reasons, not
+ * survey_task.reason, the comparison's reason for the task): the counters kept per community and
+ * reason by the trigger of migration stats_reason_counts (each reason once per person in a
+ * community), summed over the communities under `prefix`.
+ */
 export async function reasonsUnder(db: Queryable, prefix: string): Promise<{ reason: string; persons: number }[]> {
   const { rows } = await db.query<{ reason: string; persons: number }>(
-    // (the form's reason, rs.reason — not survey_task.reason, the comparison's reason for the task)
-    `SELECT rs.reason, count(DISTINCT t.id_number)::int AS persons
-       FROM survey_task t
-       JOIN survey_form f ON f.task_id = t.id
-       CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN jsonb_typeof(f.data -> 'reasons') = 'array' THEN f.data -> 'reasons' ELSE '[]'::jsonb END) AS rs(reason)
-      WHERE t.state = 'DISTRICT_APPROVED' AND starts_with(t.region_code, $1)
-      GROUP BY rs.reason
-      ORDER BY persons DESC, rs.reason`,
+    `SELECT reason, sum(persons)::int AS persons
+       FROM stats_reason_count
+      WHERE starts_with(region_code, $1)
+      GROUP BY reason
+     HAVING sum(persons) > 0
+      ORDER BY persons DESC, reason`,
     [prefix],
   );
   return rows;
