@@ -88,6 +88,7 @@ export async function regionCrumbs(actor: Actor, code: string): Promise<Crumb[]>
   requireInScope(actor, "region:view", code);
   const codes = [4, 6, 9, 12].filter((n) => code.length >= n && n >= (actor.regionCode?.length ?? 99)).map((n) => code.slice(0, n));
   const { rows } = await pool().query<Crumb>(`SELECT code, name, level::text AS level FROM region WHERE code = ANY($1::text[]) ORDER BY length(code)`, [codes]);
+  if (rows[rows.length - 1]?.code !== code) throw new NotFoundError("region");
   return rows;
 }
 
@@ -160,7 +161,6 @@ export async function regionTasks(actor: Actor, code: string, filter: TRegionTas
       [...params, REGION_TASK_PAGE_SIZE, page * REGION_TASK_PAGE_SIZE],
     ),
   ]);
-  if (!count.rows[0]) throw new NotFoundError("region");
   await auditRead(actor, "task.list", { entity: "survey_task", regionCode: code, filters: { region: code, ...filter, page }, rows: rows.rows.length });
   return {
     total: count.rows[0].n,

@@ -70,14 +70,14 @@ export interface QueueRow {
   filledByMe: boolean;
 }
 
-/** The WHERE of the queue for `actor` with `filter`, and its parameters ($1 = state, $2 = scope, $3 = actor). */
+/** The WHERE of the queue for `actor` with `filter`, and its parameters ($1 = state, $2 = scope). */
 function queueWhere(actor: Actor, filter: TQueueFilter): { level: NonNullable<ReturnType<typeof queueLevel>>; where: string; params: unknown[] } | null {
   const level = queueLevel(actor);
   if (!level) return null;
   const scope = scopePrefix(actor, level.permission);
   // A region filter outside the actor's region answers "not found" (as any out-of-scope request).
   if (filter.region) requireInScope(actor, level.permission, filter.region);
-  const params: unknown[] = [level.state, scope, actor.id];
+  const params: unknown[] = [level.state, scope];
   const parts = ["t.state = $1::\"SurveyTaskState\"", "starts_with(t.region_code, $2)"];
   const add = (sql: (n: number) => string, value: unknown) => {
     params.push(value);
@@ -106,7 +106,7 @@ const SELECT = `
   SELECT t.id, t.id_number, t.region_code, COALESCE(g.name, t.region_code) AS region_name, t.category, t.reason, t.state::text AS state, t.version,
          t.newly_found, t.ever_returned, COALESCE(p.name, f.data -> 'newPerson' ->> 'name', '') AS name,
          f.submitted_at, sub.actor_id AS submitted_by, u.real_name AS submitted_by_name,
-         (EXISTS (SELECT 1 FROM task_event o WHERE o.task_id = t.id AND o.actor_id = $3 AND o.event = ANY($FILL::text[])) OR f.updated_by_id = $3) AS filled_by_me`;
+         (EXISTS (SELECT 1 FROM task_event o WHERE o.task_id = t.id AND o.actor_id = $ME::int AND o.event = ANY($FILL::text[])) OR f.updated_by_id IS NOT DISTINCT FROM $ME::int) AS filled_by_me`;
 
 const JOIN_NAMES = `
   LEFT JOIN region g ON g.code = t.region_code
@@ -150,8 +150,9 @@ const toRow = (r: RawRow): QueueRow => ({
   filledByMe: r.filled_by_me,
 });
 
+/** The SELECT with the filter's parameters first, then the actor ($n+1), the filling events ($n+2), and `tail`'s from $n+3. */
 function selectSql(where: string, paramsLength: number, tail: string): string {
-  return `${SELECT.replace("$FILL", `$${paramsLength + 1}`)} ${FROM} ${JOIN_NAMES} WHERE ${where} ${tail}`;
+  return `${SELECT.replaceAll("$ME", `$${paramsLength + 1}`).replace("$FILL", `$${paramsLength + 2}`)} ${FROM} ${JOIN_NAMES} WHERE ${where} ${tail}`;
 }
 
 /** One page (0-based) of the queue and the number of rows it holds; the read is audited with its filters. */
@@ -161,7 +162,7 @@ export async function reviewQueuePage(actor: Actor, filter: TQueueFilter, page: 
   const n = q.params.length;
   const [count, rows] = await Promise.all([
     pool().query<{ n: number }>(`SELECT count(*)::int AS n ${FROM} WHERE ${q.where}`, q.params),
-    pool().query<RawRow>(selectSql(q.where, n, `${ORDER} LIMIT $${n + 2} OFFSET $${n + 3}`), [...q.params, [...FILLING_EVENTS], QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE]),
+    pool().query<RawRow>(selectSql(q.where, n, `${ORDER} LIMIT $${n + 3} OFFSET $${n + 4}`), [...q.params, actor.id, [...FILLING_EVENTS], QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE]),
   ]);
   const total = count.rows[0]?.n ?? 0;
   await auditRead(actor, "review.queue", { entity: "survey_task", filters: { ...filter, page, state: q.level.state }, rows: rows.rows.length });
@@ -182,7 +183,7 @@ export async function* iterateQueue(actor: Actor, filter: TQueueFilter, batch = 
   if (!q) return;
   for (let offset = 0; ; offset += batch) {
     const n = q.params.length;
-    const { rows } = await pool().query<RawRow>(selectSql(q.where, n, `${ORDER} LIMIT $${n + 2} OFFSET $${n + 3}`), [...q.params, [...FILLING_EVENTS], batch, offset]);
+    const { rows } = await pool().query<RawRow>(selectSql(q.where, n, `${ORDER} LIMIT $${n + 3} OFFSET $${n + 4}`), [...q.params, actor.id, [...FILLING_EVENTS], batch, offset]);
     if (rows.length) yield rows.map(toRow);
     if (rows.length < batch) return;
   }
@@ -198,15 +199,15 @@ export async function nextInQueue(actor: Actor, filter: TQueueFilter, afterTaskI
   if (!q) return null;
   const n = q.params.length;
   const { rows } = await pool().query<{ id: number }>(
-    `WITH cur AS (SELECT COALESCE(submitted_at, '-infinity'::timestamptz) AS at FROM survey_form WHERE task_id = $${n + 2}
+    `WITH cur AS (SELECT COALESCE(submitted_at, '-infinity'::timestamptz) AS at FROM survey_form WHERE task_id = $${n + 3}
                   UNION ALL SELECT '-infinity'::timestamptz LIMIT 1)
      SELECT t.id ${FROM}, cur
-      WHERE ${q.where} AND t.id <> $${n + 2}
-      ORDER BY (EXISTS (SELECT 1 FROM task_event o WHERE o.task_id = t.id AND o.actor_id = $3 AND o.event = ANY($${n + 1}::text[])) OR f.updated_by_id IS NOT DISTINCT FROM $3),
-               (COALESCE(f.submitted_at, '-infinity'::timestamptz), t.id) <= (cur.at, $${n + 2}),
+      WHERE ${q.where} AND t.id <> $${n + 3}
+      ORDER BY (EXISTS (SELECT 1 FROM task_event o WHERE o.task_id = t.id AND o.actor_id = $${n + 1}::int AND o.event = ANY($${n + 2}::text[])) OR f.updated_by_id IS NOT DISTINCT FROM $${n + 1}::int),
+               (COALESCE(f.submitted_at, '-infinity'::timestamptz), t.id) <= (cur.at, $${n + 3}::int),
                f.submitted_at NULLS FIRST, t.id
       LIMIT 1`,
-    [...q.params, [...FILLING_EVENTS], afterTaskId],
+    [...q.params, actor.id, [...FILLING_EVENTS], afterTaskId],
   );
   return rows[0]?.id ?? null;
 }
