@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { BulkApproveForm, SelectPage } from "@/components/review/bulk-approve";
-import { MessagePage } from "@/components/ui/message-page";
+import { forbidden } from "next/navigation";
+import { refusePage } from "@/lib/http/refuse";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { parsePage } from "@/lib/http/params";
@@ -22,12 +23,12 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
   const user = await requireUser();
   const t = await getT();
   const initial = roleHas(user.role, "review:initial");
-  if (!initial && !roleHas(user.role, "review:final")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!initial && !roleHas(user.role, "review:final")) forbidden();
   const sp = await searchParams;
   const filter = parseQueueFilter(sp);
   const page = Math.max(1, parsePage(typeof sp.page === "string" ? sp.page : undefined));
   const loaded = await guarded(Promise.all([reviewQueuePage(user, filter, page - 1), queueFilterOptions(user)]), { page: "review", ...filter });
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const [{ rows, total }, options] = loaded.value;
   const qs = queueFilterQuery(filter);
   const done = sp.done === "approved" || sp.done === "returned" ? sp.done : null;

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { RegionCrumbs } from "@/components/layout/region-crumbs";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { parsePage, safeDecode } from "@/lib/http/params";
@@ -29,7 +29,7 @@ export default async function RegionTasksPage({ params, searchParams }: { params
     Promise.all([regionCrumbs(user, code), regionTasks(user, code, filter, page - 1)]),
     { page: "region-tasks", region: code },
   );
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const [crumbs, { rows, total }] = loaded.value;
   const regionName = crumbs[crumbs.length - 1]?.name ?? "";
   const href = (p: number, state = filter.state) => {
