@@ -1,14 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { ActionForm } from "@/components/ui/action-form";
 import { Field } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/auth/action";
-import { type ReviewResult, reviewAction } from "@/lib/review/actions";
+import { reviewAction } from "@/lib/review/actions";
 
 // The reviewer's decision on one form: approve (primary) and return (danger, with a required reason
-// and a confirmation). After a decision the answer names the next task of the queue (same filters),
-// which opens; the page it opens confirms what was done to this one.
+// and a confirmation). After a decision the action opens the next task of the queue (same filters);
+// the page it opens confirms what was done to this one. A refusal keeps the input and marks the field.
 
 export interface DecisionLabels {
   approve: string;
@@ -24,11 +22,6 @@ export interface DecisionLabels {
 }
 
 export function ReviewDecision({ taskId, version, queue, mayApprove, ownWork, labels }: { taskId: number; version: number; queue: string; mayApprove: boolean; ownWork: string | null; labels: DecisionLabels }) {
-  const router = useRouter();
-  const onDone = (r: ActionResult) => {
-    const next = (r as ReviewResult).next;
-    if (r.ok && next) router.push(next);
-  };
   const hidden = (decision: string) => (
     <>
       <input type="hidden" name="taskId" value={taskId} />
@@ -43,7 +36,7 @@ export function ReviewDecision({ taskId, version, queue, mayApprove, ownWork, la
         {mayApprove ? (
           <>
             <p className="text-sm text-slate-600">{labels.approveHint}</p>
-            <ActionForm action={reviewAction} submitLabel={labels.approve} okLabel={labels.approved} testId="approve" onDone={onDone}>
+            <ActionForm action={reviewAction} submitLabel={labels.approve} okLabel={labels.approved} testId="approve">
               {hidden("approve")}
             </ActionForm>
           </>
@@ -55,7 +48,7 @@ export function ReviewDecision({ taskId, version, queue, mayApprove, ownWork, la
       </div>
       <div className="space-y-2 rounded border border-red-200 bg-red-50/40 p-3">
         <p className="text-sm text-slate-600">{labels.returnHint}</p>
-        <ActionForm action={reviewAction} submitLabel={labels.ret} okLabel={labels.returned} testId="return" variant="danger" confirm={labels.returnConfirm} onDone={onDone} className="flex flex-col items-stretch gap-2">
+        <ActionForm action={reviewAction} submitLabel={labels.ret} okLabel={labels.returned} testId="return" variant="danger" confirm={labels.returnConfirm} className="flex flex-col items-stretch gap-2">
           {hidden("return")}
           <Field name="returnKind" label={labels.kind}>
             <select name="returnKind" className="rounded border border-slate-300 bg-white px-3 py-2" data-testid="return-kind">

@@ -1,8 +1,10 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { authedAction, type ActionResult, requireActor, runAction } from "@/lib/auth/action";
+import { translator } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { requirePermission } from "@/lib/policy";
 import { bulkApprove, RETURN_KINDS, reviewTask } from "./mutations";
@@ -19,27 +21,23 @@ const ZReview = z.object({
   queue: z.string().max(500).optional(),
 });
 
-export type ReviewResult = ActionResult & { next?: string };
-
 // Either review level: which one follows from the task's state (lib/review/workflow.ts); the
 // permission for it is checked there against the task's region. On a return the reviewer may say
-// what kind of correction is needed; it leads the comment the surveyor reads. The answer names the page to open
-// next: the following task of the queue with the same filter, or the queue when none is left.
-export const reviewAction = authedAction("task:view", ZReview, async (actor, input): Promise<ReviewResult> => {
-  const t = await getT();
+// what kind of correction is needed; it leads the comment the surveyor reads. After the decision the
+// following task of the queue with the same filter opens, or the queue when none is left.
+export const reviewAction = authedAction("task:view", ZReview, async (actor, input) => {
   // The kind alone is no reason: without a comment the return is refused (workflow: needsComment).
-  const comment = input.decision === "return" && input.returnKind && input.comment ? `【${t(`review.returnKind.${input.returnKind}`)}】${input.comment}` : input.comment;
+  // Stored in Chinese, as every comment the surveyor reads.
+  const kind = input.returnKind ? translator("zh")(`review.returnKind.${input.returnKind}`) : null;
+  const comment = input.decision === "return" && kind && input.comment ? `【${kind}】${input.comment}` : input.comment;
   await reviewTask(actor, { taskId: input.taskId, decision: input.decision, comment, expectedVersion: input.version });
   revalidatePath("/review");
   revalidatePath(`/review/${input.taskId}`);
   const filter = parseQueueFilter(Object.fromEntries(new URLSearchParams(input.queue ?? "")));
   const next = await nextInQueue(actor, filter, input.taskId).catch(() => null);
   const done = input.decision === "approve" ? "approved" : "returned";
-  return {
-    ok: true,
-    message: t(input.decision === "approve" ? "review.approved" : "review.returned"),
-    next: next ? `/review/${next}${queueFilterQuery(filter, { done, from: input.taskId })}` : `/review${queueFilterQuery(filter, { done, from: input.taskId })}`,
-  };
+  // The next task opens (or the queue when none is left); the page opened confirms the decision.
+  redirect(next ? `/review/${next}${queueFilterQuery(filter, { done, from: input.taskId })}` : `/review${queueFilterQuery(filter, { done, from: input.taskId })}`);
 });
 
 export type BulkResult = ActionResult & { approved?: number; refused?: { taskId: number; name: string; reason: string }[] };

@@ -106,12 +106,13 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
         </a>
         <span className="text-slate-500">{t("review.bulk.hint")}</span>
       </div>
-      {rows.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-500" data-testid="queue-empty">
-          {t("review.none")}
-        </p>
-      ) : (
-        <BulkApproveForm submitLabel={t("review.bulk.submit")} confirm={t("review.bulk.confirm")}>
+      {/* Always mounted, so that the answer of a bulk approval that emptied the page stays shown. */}
+      <BulkApproveForm submitLabel={t("review.bulk.submit")} confirm={t("review.bulk.confirm")}>
+        {rows.length === 0 ? (
+          <p className="w-full rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-500" data-testid="queue-empty">
+            {t("review.none")}
+          </p>
+        ) : (
           <div className="w-full overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-sm" data-testid="task-list">
               <thead className="bg-slate-50 text-left text-slate-600">
@@ -156,8 +157,8 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
               </tbody>
             </table>
           </div>
-        </BulkApproveForm>
-      )}
+        )}
+      </BulkApproveForm>
       <Pager page={page} pageSize={QUEUE_PAGE_SIZE} total={total} href={(p) => `/review${queueFilterQuery(filter, { page: p > 1 ? p : undefined })}`} t={t} />
     </div>
   );
