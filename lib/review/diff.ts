@@ -8,11 +8,14 @@ import { fieldLabel, type RegionName, valueLabel } from "@/lib/registry/labels";
 // pension and medical answers once they allow more than one) compares as a set and reads as labels
 // joined by "、".
 
-/** Registry column → form field, then the survey-data keys (the same name on both sides). */
-const REGISTRY_FIELDS: [string, string][] = [
-  ["phone", "mobile"],
-  ["residenceRegionCode", "residenceRegionCode"],
-  ["residenceAddress", "residenceAddress"],
+/**
+ * Registry column → form field, and whether an empty form value keeps the registry's (the residence:
+ * approval writes it only when the form gives one), then the survey-data keys (same name both sides).
+ */
+const REGISTRY_FIELDS: [string, string, boolean][] = [
+  ["phone", "mobile", false],
+  ["residenceRegionCode", "residenceRegionCode", true],
+  ["residenceAddress", "residenceAddress", true],
 ];
 const SURVEY_FIELDS = ["employment", "unitName", "employmentPlace", "occupation", "pension", "medical", "unemployment", "workInjury", "maternity", "reasons", "elsewhere", "elsewhereScheme", "elsewherePlace"] as const;
 
@@ -51,7 +54,10 @@ function display(t: Translate, field: string, v: unknown, regionName?: RegionNam
 export function formDiff(t: Translate, registry: RegistrySide | null, form: Record<string, unknown>, regionName?: RegionName): DiffRow[] {
   const stored = (registry?.surveyData ?? {}) as Record<string, unknown>;
   const pairs: { field: string; before: unknown; after: unknown }[] = [
-    ...REGISTRY_FIELDS.map(([column, field]) => ({ field, before: registry ? (registry as unknown as Record<string, unknown>)[column] : undefined, after: form[field] })),
+    ...REGISTRY_FIELDS.map(([column, field, keepIfEmpty]) => {
+      const before = registry ? (registry as unknown as Record<string, unknown>)[column] : undefined;
+      return { field, before, after: keepIfEmpty && normal(form[field]) === "" ? before : form[field] };
+    }),
     ...SURVEY_FIELDS.map((field) => ({ field, before: stored[field], after: form[field] })),
   ];
   return pairs

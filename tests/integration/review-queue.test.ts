@@ -176,6 +176,10 @@ describe("the form compared with the registry", () => {
     expect(byField.reasons.after).not.toMatch(/UNWILLING/);
     // The order of several values does not make a change.
     expect(formDiff(t, { ...registry, surveyData: { pension: ["RESIDENT", "EMPLOYEE"] } }, { pension: ["EMPLOYEE", "RESIDENT"] }).find((d) => d.field === "pension")?.changed).toBe(false);
+    // A form without a residence keeps the registry's: no change.
+    const kept = formDiff(t, registry, { ...registry.surveyData, mobile: "13800000000" }, (c) => names[c]);
+    expect(kept.filter((d) => d.changed)).toEqual([]);
+    expect(kept.find((d) => d.field === "residenceAddress")).toMatchObject({ before: "甲社区 1 幢", after: "甲社区 1 幢" });
     // A person not in the registry: every filled field is new.
     expect(formDiff(t, null, { mobile: "13912345678" })).toEqual([{ field: "mobile", label: "手机号码", before: "", after: "13912345678", changed: true }]);
   });
