@@ -116,7 +116,7 @@ export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { 
 }
 
 /** Catalogue families a detail value may be a code of (task states, categories, flags, roles). */
-const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role"];
+const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role", "progress.col"];
 
 /** A code's catalogue label from the first family that has one, or the text itself. */
 function codeLabel(t: Translate, v: string): string {

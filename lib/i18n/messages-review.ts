@@ -87,6 +87,9 @@ export const reviewZh = {
   "registry.thisCity": "本市",
   "registry.elsewhereMark": "异地参保",
   "registry.noActiveSchemes": "登记库中暂无此人在保缴费的险种。",
+  "audit.key.q": "搜索",
+  "audit.key.submittedBy": "提交人",
+  "audit.key.returnedBefore": "曾被退回",
 } as const;
 
 export const reviewEn: Record<keyof typeof reviewZh, string> = {
@@ -175,4 +178,7 @@ export const reviewEn: Record<keyof typeof reviewZh, string> = {
   "registry.thisCity": "This city",
   "registry.elsewhereMark": "Insured elsewhere",
   "registry.noActiveSchemes": "The registry knows no active scheme of this person.",
+  "audit.key.q": "Search",
+  "audit.key.submittedBy": "Submitted by",
+  "audit.key.returnedBefore": "Returned before",
 };

@@ -161,7 +161,8 @@ export async function regionTasks(actor: Actor, code: string, filter: TRegionTas
       [...params, REGION_TASK_PAGE_SIZE, page * REGION_TASK_PAGE_SIZE],
     ),
   ]);
-  await auditRead(actor, "task.list", { entity: "survey_task", regionCode: code, filters: { region: code, ...filter, page }, rows: rows.rows.length });
+  // The region goes in the row's region column (shown with its name), the column as its state(s).
+  await auditRead(actor, "task.list", { entity: "survey_task", regionCode: code, filters: { states: filter.state ? [filter.state] : undefined, q: filter.q, page }, rows: rows.rows.length });
   return {
     total: count.rows[0].n,
     rows: rows.rows.map((r) => ({

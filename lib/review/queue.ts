@@ -155,6 +155,14 @@ function selectSql(where: string, paramsLength: number, tail: string): string {
   return `${SELECT.replaceAll("$ME", `$${paramsLength + 1}`).replace("$FILL", `$${paramsLength + 2}`)} ${FROM} ${JOIN_NAMES} WHERE ${where} ${tail}`;
 }
 
+/**
+ * The filter as the audit row records it: the region in the row's region column (shown by name), the
+ * rest as details whose keys and values the audit page labels.
+ */
+export function queueAuditFilters(filter: TQueueFilter, state: TTaskState, page?: number): Record<string, unknown> {
+  return { states: [state], category: filter.category, submittedBy: filter.submittedBy, returnedBefore: filter.returned === undefined ? undefined : filter.returned === "yes", q: filter.q, page };
+}
+
 /** One page (0-based) of the queue and the number of rows it holds; the read is audited with its filters. */
 export async function reviewQueuePage(actor: Actor, filter: TQueueFilter, page: number): Promise<{ rows: QueueRow[]; total: number; state: TTaskState | null }> {
   const q = queueWhere(actor, filter);
@@ -165,7 +173,7 @@ export async function reviewQueuePage(actor: Actor, filter: TQueueFilter, page: 
     pool().query<RawRow>(selectSql(q.where, n, `${ORDER} LIMIT $${n + 3} OFFSET $${n + 4}`), [...q.params, actor.id, [...FILLING_EVENTS], QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE]),
   ]);
   const total = count.rows[0]?.n ?? 0;
-  await auditRead(actor, "review.queue", { entity: "survey_task", filters: { ...filter, page, state: q.level.state }, rows: rows.rows.length });
+  await auditRead(actor, "review.queue", { entity: "survey_task", regionCode: filter.region ?? actor.regionCode, filters: queueAuditFilters(filter, q.level.state, page), rows: rows.rows.length });
   return { rows: rows.rows.map(toRow), total, state: q.level.state };
 }
 

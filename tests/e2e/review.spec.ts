@@ -1,26 +1,30 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { query, signIn } from "./fixtures";
+import { openPerson, query, signIn } from "./fixtures";
 
 // Reviewing at a glance (issue 13): the street clerk's queue with filters, search, pages and export;
 // the form compared with the registry; after a decision the next task opens; a return without a
 // reason keeps what was chosen and marks the reason; several forms approved at once. The progress
 // table: 未下发 and 待分配 apart, the totals row, and each count opening its tasks.
 
-/** Submits `n` of surveyor1's assigned tasks as surveyor1 would (form, event), with a new mobile. */
+/**
+ * `n` forms submitted by surveyor1 (form, event, state), on released tasks of 青龙街道 that no other
+ * spec works on: not surveyor1's assigned ones (tests/e2e/survey.spec.ts fills those).
+ */
 async function submitted(n: number): Promise<{ id: number; name: string }[]> {
   const tasks = await query<{ id: number; name: string }>(
-    `SELECT t.id, p.name FROM survey_task t JOIN person p ON p.id_number = t.id_number JOIN survey_team team ON team.id = t.team_id
-      JOIN app_user u ON u.id = ANY(team.member_ids) AND u.login = 'surveyor1'
-     WHERE t.state = 'ASSIGNED' AND NOT t.newly_found ORDER BY t.id DESC LIMIT $1`,
+    `SELECT t.id, p.name FROM survey_task t JOIN person p ON p.id_number = t.id_number
+      WHERE t.state = 'PENDING' AND t.released_at IS NOT NULL AND NOT t.newly_found AND t.region_code LIKE '320402002%'
+      ORDER BY t.id DESC LIMIT $1`,
     [n],
   );
+  expect(tasks).toHaveLength(n);
   for (const [i, t] of tasks.entries()) {
     const form = { employment: "FLEXIBLE", mobile: `1391234${String(5000 + i)}`, pension: "RESIDENT", medical: "RESIDENT", surveyors: ["张洋", "徐艳"] };
     await query(
       `WITH s AS (SELECT id FROM app_user WHERE login = 'surveyor1'),
             f AS (INSERT INTO survey_form (task_id, data, updated_by_id, submitted_at) SELECT $1, $2::jsonb, s.id, now() - make_interval(mins => $3) FROM s
                   ON CONFLICT (task_id) DO UPDATE SET data = EXCLUDED.data, updated_by_id = EXCLUDED.updated_by_id, submitted_at = EXCLUDED.submitted_at RETURNING task_id),
-            e AS (INSERT INTO task_event (task_id, event, from_state, to_state, actor_id) SELECT $1, 'submit', 'DRAFT', 'SUBMITTED', s.id FROM s RETURNING id)
+            e AS (INSERT INTO task_event (task_id, event, from_state, to_state, actor_id) SELECT $1, 'submit', 'PENDING', 'SUBMITTED', s.id FROM s RETURNING id)
        UPDATE survey_task SET state = 'SUBMITTED', version = version + 1 WHERE id = $1 AND (SELECT count(*) FROM f) + (SELECT count(*) FROM e) = 2`,
       [t.id, JSON.stringify(form), 100 - i],
     );
@@ -92,7 +96,8 @@ test("a return without a reason keeps the input, marks the reason field and focu
   await expect(comment).toBeFocused();
   await expect(form.getByTestId("return-kind")).toHaveValue("WRONG");
   expect(await stateOf(task.id)).toBe("SUBMITTED");
-  await page.screenshot({ path: test.info().outputPath("review-return-390.png"), fullPage: true });
+  await form.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: test.info().outputPath("review-return-390.png") });
 
   await comment.fill("手机号码与本人核实不符");
   await form.getByRole("button", { name: "退回" }).click();
@@ -135,7 +140,7 @@ test("the queue searches part of a name and exports the filtered rows as XLSX, a
   await expect(page).toHaveURL(new RegExp(`q=${encodeURIComponent(part)}`));
   await expect(page.getByTestId(`task-${task.id}`)).toBeVisible();
   const total = await page.getByTestId("pager-total").textContent();
-  await page.screenshot({ path: test.info().outputPath("review-queue-390.png"), fullPage: true });
+  await page.screenshot({ path: test.info().outputPath("review-queue-390.png") });
   const res = await page.request.get(`/review/export?format=xlsx&q=${encodeURIComponent(part)}`);
   expect(res.status()).toBe(200);
   const wb = new ExcelJS.Workbook();
@@ -170,6 +175,28 @@ test("progress: 未下发 and 待分配 apart, a totals row with completion, bre
     await expect(page.getByTestId("breadcrumbs")).toContainText("青龙街道");
     await expect(page.getByTestId("pager-total")).toHaveText(`共 ${n.toLocaleString("zh-CN")} 条`);
     await page.screenshot({ path: test.info().outputPath("region-tasks-1366.png"), fullPage: true });
+    await page.context().close();
+  }
+});
+
+test("the person page lists the active schemes with since, unit and place by name", async ({ browser }) => {
+  const [p] = await query<{ id_number: string; scheme: string }>(
+    `SELECT e.id_number, e.scheme FROM enrolment_record e JOIN import_batch b ON b.id = e.batch_id AND b.status = 'ACTIVE'
+       JOIN person p ON p.id_number = e.id_number
+      WHERE e.status = 1 AND COALESCE(p.survey_region_code, p.hukou_region_code) LIKE '320402002%' ORDER BY e.id_number, e.scheme LIMIT 1`,
+  );
+  for (const width of [1366, 390]) {
+    const page = await desktop(browser, width);
+    await signIn(page, "qinglong");
+    await openPerson(page, p.id_number);
+    const section = page.getByTestId("active-schemes");
+    const row = section.getByTestId(`scheme-${p.scheme}`);
+    await expect(row).toBeVisible();
+    // The scheme's name, never its code; the place by name.
+    await expect(row).not.toContainText(p.scheme);
+    await expect(section).not.toContainText(/\b\d{6,12}\b/);
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: test.info().outputPath(`person-schemes-${width}.png`) });
     await page.context().close();
   }
 });

@@ -5,7 +5,7 @@ import { type TMessageKey, translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { NotAllowedError, NotFoundError, recordRefusal } from "@/lib/policy";
 import { categoryLabel, taskReasonLabel } from "@/lib/registry/labels";
-import { countQueue, iterateQueue, parseQueueFilter, queueLevel } from "@/lib/review/queue";
+import { countQueue, iterateQueue, parseQueueFilter, queueAuditFilters, queueLevel } from "@/lib/review/queue";
 
 // GET /review/export?format=xlsx|csv&region=&category=&submittedBy=&returned=&q=: the review queue
 // with the list's filters, every row (not one page), IDs masked as in the list, labels with their
@@ -30,7 +30,7 @@ export async function GET(request: Request) {
     }
     throw e;
   }
-  await writeAudit(user, { action: "review.export", entity: "survey_task", regionCode: user.regionCode, detail: { format, filters: filter, rows } });
+  await writeAudit(user, { action: "review.export", entity: "survey_task", regionCode: filter.region ?? user.regionCode, detail: { format, filters: queueAuditFilters(filter, queueLevel(user)!.state), rows } });
   const t = translator(await getLocale());
   const yes = t("review.filter.returned.yes");
   const no = t("review.filter.returned.no");
