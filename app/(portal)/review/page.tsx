@@ -124,9 +124,9 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                   <th className={th}>{t("review.col.id")}</th>
                   <th className={th}>{t("review.col.region")}</th>
                   <th className={th}>{t("review.col.category")}</th>
-                  <th className={th}>{t("review.col.submittedBy")}</th>
-                  <th className={th}>{t("review.col.submittedAt")}</th>
-                  <th className={th}>{t("review.col.returned")}</th>
+                  <th className={`${th} hidden md:table-cell`}>{t("review.col.submittedBy")}</th>
+                  <th className={`${th} hidden md:table-cell`}>{t("review.col.submittedAt")}</th>
+                  <th className={`${th} hidden md:table-cell`}>{t("review.col.returned")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -147,11 +147,11 @@ export default async function ReviewQueuePage({ searchParams }: { searchParams: 
                       )}
                     </td>
                     <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-500">{r.idMasked}</td>
-                    <td className="px-3 py-2">{r.regionName}</td>
+                    <td className="whitespace-nowrap px-3 py-2">{r.regionName}</td>
                     <td className="px-3 py-2">{categoryLabel(t, r.category)}</td>
-                    <td className="px-3 py-2">{r.submittedByName ?? "—"}</td>
-                    <td className="whitespace-nowrap px-3 py-2 text-slate-600">{r.submittedAt?.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) ?? "—"}</td>
-                    <td className="px-3 py-2">{r.everReturned ? t("review.filter.returned.yes") : t("review.filter.returned.no")}</td>
+                    <td className="hidden px-3 py-2 md:table-cell">{r.submittedByName ?? "—"}</td>
+                    <td className="hidden whitespace-nowrap px-3 py-2 text-slate-600 md:table-cell">{r.submittedAt?.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }) ?? "—"}</td>
+                    <td className="hidden px-3 py-2 md:table-cell">{r.everReturned ? t("review.filter.returned.yes") : t("review.filter.returned.no")}</td>
                   </tr>
                 ))}
               </tbody>
