@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   "print.summary",
   "registry.search",
   "task.list",
+  "review.queue",
+  "review.export",
   "change.list",
   "comparison.list",
   "comparison.run",
@@ -119,7 +121,7 @@ export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { 
 }
 
 /** Catalogue families a detail value may be a code of (task states, categories, flags, roles). */
-const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role"];
+const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role", "progress.col"];
 
 /** A code's catalogue label from the first family that has one, or the text itself. */
 function codeLabel(t: Translate, v: string): string {

@@ -7,6 +7,7 @@ import { outreachEn, outreachZh } from "./messages-outreach";
 import { qualityEn, qualityZh } from "./messages-quality";
 import { surveyEn, surveyZh } from "./messages-survey";
 import { assignEn, assignZh } from "./messages-assign";
+import { reviewEn, reviewZh } from "./messages-review";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
 // area. A missing English text falls back to Chinese; a missing key shows the key (tests catch it).
@@ -24,6 +25,7 @@ export const zh = {
   ...outreachZh,
   ...qualityZh,
   ...assignZh,
+  ...reviewZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -205,6 +207,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...outreachEn,
   ...qualityEn,
   ...assignEn,
+  ...reviewEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

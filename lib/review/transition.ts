@@ -45,7 +45,7 @@ export async function applyTransition(
   requireTaskAccess(actor, transition.permission, task);
   // Four eyes (四眼原则): whoever filled the form never approves it, at either level.
   if (event === "approve" && (await fillerIds(tx, task.id)).includes(actor.id)) throw new DomainError("review.err.ownWork");
-  if (transition.needsComment && !opts.comment?.trim()) throw new DomainError("review.err.commentRequired", undefined, "comment");
+  if (transition.needsComment && !opts.comment?.trim()) throw new DomainError(event === "return" ? "review.err.returnReason" : "review.err.commentRequired", undefined, "comment");
   const expected = opts.expectedVersion ?? task.version;
   const updated = await tx.surveyTask.updateMany({
     where: { id: task.id, version: expected, state: task.state },

@@ -48,17 +48,21 @@ async function fillAndSubmit(page: Page, opts: { mobile: string }) {
 
 async function review(browser: Browser, login: string, taskId: number, decision: "approve" | "return", after: string, comment?: string) {
   const page = await desktop(browser);
+  // A return asks for confirmation.
+  page.on("dialog", (d) => void d.accept());
   await signIn(page, login);
   await page.goto("/review");
   await expect(page.getByTestId(`task-${taskId}`)).toBeVisible();
-  await page.getByTestId(`task-${taskId}`).getByRole("link").click();
+  await page.getByTestId(`task-${taskId}`).getByRole("link").first().click();
   if (decision === "approve") {
     await page.getByTestId("approve").getByRole("button", { name: "通过" }).click();
   } else {
-    await page.getByTestId("return").locator('input[name="comment"]').fill(comment ?? "");
+    await page.getByTestId("return").locator('[name="comment"]').fill(comment ?? "");
     await page.getByTestId("return").getByRole("button", { name: "退回" }).click();
   }
-  // The decision re-renders the page in the task's new state.
+  // The decision opens the next task of the queue (or the queue), which confirms what was done.
+  await expect(page.getByTestId("review-done")).toContainText(`任务 ${taskId}`);
+  await page.goto(`/review/${taskId}`);
   await expect(page.getByTestId("task-state")).toHaveText(after);
   await expect(page.getByTestId("review-decision")).toHaveCount(0);
   await page.context().close();

@@ -10,13 +10,15 @@ import { listRuns } from "@/lib/comparison/queries";
 import { prisma } from "@/lib/db/client";
 import { makeIdNumber } from "@/lib/ids/id-number";
 import { listBatches } from "@/lib/import/queries";
-import { type Actor, can, PERMISSIONS, ROLE_LEVEL, ROLES, type TPermission, type TRole } from "@/lib/policy";
+import { type Actor, can, NotFoundError, PERMISSIONS, ROLE_LEVEL, ROLES, type TPermission, type TRole } from "@/lib/policy";
 import { getRegionForUser } from "@/lib/regions/queries";
 import { dashboard } from "@/lib/stats/dashboard";
 import { submittedReports } from "@/lib/stats/analysis";
 import { currentMonth, statsReport } from "@/lib/stats/report";
 import { getPersonPage, searchPersons } from "@/lib/registry/queries";
-import { reviewTask } from "@/lib/review/mutations";
+import { bulkApprove, reviewTask } from "@/lib/review/mutations";
+import { queueLevel, reviewQueuePage } from "@/lib/review/queue";
+import { regionProgress, regionTasks } from "@/lib/regions/progress";
 import type { TTaskState } from "@/lib/review/workflow";
 import { assignSelection, communityStaff, createCommunityTeam, listStreetTasks, rosterRows } from "@/lib/survey/assign";
 import { addNewlyFoundPerson, closeUnreachable, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
@@ -135,6 +137,19 @@ const OPERATIONS: Record<string, Operation> = {
   // 审核 (/review)
   "review.initial": { permission: "review:initial", scope: "record", run: async (a, r) => { const t = await taskIn(r, "SUBMITTED"); return reviewTask(a, { taskId: t.id, decision: "approve", expectedVersion: t.version }); } },
   "review.final": { permission: "review:final", scope: "record", run: async (a, r) => { const t = await taskIn(r, "STREET_APPROVED"); return reviewTask(a, { taskId: t.id, decision: "approve", expectedVersion: t.version }); } },
+  "review.queue": { permission: ["review:initial", "review:final"], scope: "record", run: async (a, r) => { const t = await taskIn(r, queueLevel(a)?.state ?? "SUBMITTED"); return (await reviewQueuePage(a, {}, 0)).rows.filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
+  "review.bulk": {
+    permission: "review:initial",
+    scope: "record",
+    run: async (a, r) => {
+      const t = await taskIn(r, "SUBMITTED");
+      const { refused } = await bulkApprove(a, [{ taskId: t.id, version: t.version }]);
+      if (refused.length) throw refused[0].key === "error.notFound" ? new NotFoundError("task") : new DomainError(refused[0].key);
+    },
+  },
+  // 调查进度 (home, /regions/<code>, /regions/<code>/tasks)
+  "region.progress": { permission: "task:view", scope: "region", run: (a, r) => regionProgress(a, r) },
+  "region.tasks": { permission: "task:view", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await regionTasks(a, r, {}, 0)).rows.filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
   // 登记库 (/registry) and printing
   "registry.person": { permission: "person:view", scope: "record", run: async (a, r) => getPersonPage(a, (await personIn(r)).idNumber) },
   "registry.search": { permission: "person:view", scope: "record", run: async (a, r) => searchPersons(a, (await personIn(r)).idNumber), empty: (x) => (x as unknown[]).length === 0 },
@@ -177,6 +192,7 @@ const ACTIONS: Record<string, string[] | { exempt: string }> = {
   saveDraftAction: ["survey.saveDraft"],
   submitFormAction: ["survey.submit"],
   reviewAction: ["review.initial", "review.final"],
+  bulkApproveAction: ["review.bulk"],
   requestChangeAction: ["change.request"],
   decideChangeAction: ["change.approveBasic", "change.approveSensitive"],
   searchRegistryAction: ["registry.search"],
@@ -214,8 +230,9 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(auth)/account/password/page.tsx": { exempt: "the signed-in user's own password form; reads no other data" },
   "app/(portal)/accounts/page.tsx": { exempt: "account:confirm pending requests, scoped by accountRequestWhere (level and region): tests/integration/account-requests.test.ts" },
   "app/api/auth/[...nextauth]/route.ts": { exempt: "next-auth's own endpoints" },
-  "app/(portal)/page.tsx": ["region.page"],
-  "app/(portal)/regions/[code]/page.tsx": ["region.page"],
+  "app/(portal)/page.tsx": ["region.page", "region.progress"],
+  "app/(portal)/regions/[code]/page.tsx": ["region.page", "region.progress"],
+  "app/(portal)/regions/[code]/tasks/page.tsx": ["region.tasks"],
   "app/(portal)/tasks/page.tsx": ["task.progress", "task.list", "task.streetList", "task.staff", "task.release", "task.createTeam", "task.assign", "task.reopen"],
   "app/(portal)/tasks/export/route.ts": ["task.streetList"],
   "app/(print)/print/community/[code]/roster/page.tsx": ["print.roster"],
@@ -223,7 +240,8 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(print)/print/community/[code]/summary/export/route.ts": ["print.summary"],
   "app/(portal)/survey/page.tsx": ["task.list", "survey.newPerson"],
   "app/(portal)/survey/[taskId]/page.tsx": ["task.detail", "survey.saveDraft", "survey.submit", "survey.visit", "survey.unreachable"],
-  "app/(portal)/review/page.tsx": ["task.list"],
+  "app/(portal)/review/page.tsx": ["review.queue", "review.bulk"],
+  "app/(portal)/review/export/route.ts": ["review.queue"],
   "app/(portal)/review/[taskId]/page.tsx": ["task.detail", "review.initial", "review.final"],
   "app/(portal)/registry/page.tsx": ["registry.search"],
   "app/(portal)/registry/[ref]/page.tsx": ["registry.person", "change.request", "change.approveBasic", "change.approveSensitive"],

@@ -89,7 +89,7 @@ describe("the form, the review and the registry", () => {
     const t = await task("320402002001", "ASSIGNED", teamId);
     await submitForm(users.s1, t.id, FORM, t.version);
     let cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
-    expect(await outcome(reviewTask(users.qinglong, { taskId: t.id, decision: "return", expectedVersion: cur.version }))).toBe("review.err.commentRequired");
+    expect(await outcome(reviewTask(users.qinglong, { taskId: t.id, decision: "return", expectedVersion: cur.version }))).toBe("review.err.returnReason");
     await reviewTask(users.qinglong, { taskId: t.id, decision: "approve", expectedVersion: cur.version });
     cur = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } });
     await reviewTask(users.tianning, { taskId: t.id, decision: "return", comment: "电话号码有误", expectedVersion: cur.version });

@@ -11,6 +11,7 @@ import { getT } from "@/lib/i18n/server";
 import { idNumberOfRef } from "@/lib/ids/person-ref";
 import { can, guarded, NotFoundError } from "@/lib/policy";
 import { categoryLabel, fieldLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, surveyDataEntries, taskReasonLabel, valueLabel } from "@/lib/registry/labels";
+import { activeSchemes } from "@/lib/registry/active-schemes";
 import { getPersonPage } from "@/lib/registry/queries";
 
 export const dynamic = "force-dynamic";
@@ -48,6 +49,7 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
   if (!loaded.ok) refusePage(loaded.refusal);
   const { person, regionCode, regionName, regionNames, hukouRegion, residenceRegion, history, tasks, changes } = loaded.value;
   const nameOf = (code: string) => regionNames[code];
+  const schemes = await activeSchemes(user, person);
   const birthDate = person.birthDate ? person.birthDate.toISOString().slice(0, 10) : null;
   const surveyData = surveyDataEntries(t, person.surveyData as Record<string, unknown> | null, nameOf);
   const canRequest = can(user, "change:request", regionCode);
@@ -100,6 +102,38 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
           <Field label={t("registry.region")} value={regionName ?? regionCode} />
           <Field label={t("registry.registeredAt")} value={person.registeredAt?.toLocaleString("zh-CN")} />
         </dl>
+      </Section>
+
+      <Section title={t("registry.activeSchemes")} testId="active-schemes">
+        {schemes.length === 0 ? (
+          <p className="text-sm text-slate-500">{t("registry.noActiveSchemes")}</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead className="bg-slate-50 text-left text-slate-600">
+                <tr>
+                  <th className={th}>{t("registry.schemeCol")}</th>
+                  <th className={th}>{t("registry.since")}</th>
+                  <th className={th}>{t("registry.unit")}</th>
+                  <th className={th}>{t("registry.place")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {schemes.map((s, i) => (
+                  <tr key={`${s.scheme}-${i}`} className="border-t border-slate-100" data-testid={`scheme-${s.scheme}`}>
+                    <td className="px-3 py-2">{schemeLabel(t, s.scheme)}</td>
+                    <td className="whitespace-nowrap px-3 py-2">{s.since ? s.since.toISOString().slice(0, 10) : "—"}</td>
+                    <td className="px-3 py-2">{s.employer || "—"}</td>
+                    <td className="px-3 py-2">
+                      {s.placeName ?? (s.placeCode ? t("registry.elsewhereMark") : t("registry.thisCity"))}
+                      {s.elsewhere && s.placeName ? `（${t("registry.elsewhereMark")}）` : ""}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </Section>
 
       <Section title={t("registry.comparison")}>
