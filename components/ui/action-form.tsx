@@ -115,6 +115,8 @@ export function ActionForm({
 
   // Messages of fields that have no <FieldError> of their own are listed beside the button.
   const unplaced = Object.entries(errors).filter(([name]) => !placed.has(name));
+  // A refusal whose message is a field's own (shown under that field) is not said twice.
+  const repeatsAField = !!state && !state.ok && Object.values(errors).includes(state.message);
   const buttonClass =
     variant === "danger"
       ? "bg-red-700 text-white hover:bg-red-800"
@@ -147,7 +149,7 @@ export function ActionForm({
           data-testid={testId ? `${testId}-result` : undefined}
           data-action-form-result
         >
-          {state ? (state.ok ? (state.message ?? okLabel ?? "") : state.message) : ""}
+          {state ? (state.ok ? (state.message ?? okLabel ?? "") : repeatsAField ? "" : state.message) : ""}
           {unplaced.length > 0 && (
             <span className="block">
               {unplaced.map(([name, message]) => (
