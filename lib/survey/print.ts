@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { levelOfCode } from "@/lib/regions/codes";
 import { type Actor, NotFoundError, requireInScope, requirePermission, requireTaskAccess, taskWhere } from "@/lib/policy";
 import { personRegion } from "@/lib/registry/scope";
+import { answerList } from "./schema";
 
 // Data of the printed forms (registration-form.md "Printing"): the pre-filled A4 registration form
 // (登记表) of one task or one person, a community's batch (one form per page) and its summary sheet
@@ -162,8 +163,9 @@ export async function printCommunitySummary(actor: Actor, code: string): Promise
       hukouAddress: f.hukouAddress,
       phone: text(d.mobile) ?? f.phone,
       employment: text(d.employment),
-      pension: text(d.pension),
-      medical: text(d.medical),
+      // several answers (a duplicate enrolment) joined by ';' (lib/registry/labels.ts valueLabel)
+      pension: answerList(d.pension).join(";") || null,
+      medical: answerList(d.medical).join(";") || null,
       reasons: Array.isArray(d.reasons) ? (d.reasons as string[]) : [],
       state: f.taskState ?? "",
     };
