@@ -89,6 +89,8 @@ export const regformZh = {
   "print.rights.benefit": "您已按月领取养老待遇",
   "print.rights.complete": "您应参加的社会保险均已参加，请按时缴费，保持连续参保",
   "print.rights.none": "目前未查询到您的参保记录",
+  "print.rights.sep": "，",
+  "print.rights.end": "。",
   "print.signatureHandler": "经办人签名",
   "print.signatureChecker": "复核人签名",
 } as const;
@@ -180,6 +182,8 @@ export const regformEn: Record<keyof typeof regformZh, string> = {
   "print.rights.benefit": "you receive a monthly pension",
   "print.rights.complete": "you are enrolled in every scheme that applies to you; please keep paying your contributions",
   "print.rights.none": "no enrolment of yours was found",
+  "print.rights.sep": ", ",
+  "print.rights.end": ".",
   "print.signatureHandler": "Handled by (signature)",
   "print.signatureChecker": "Checked by (signature)",
 };
