@@ -200,7 +200,7 @@ export function SurveyForm({
         localStorage.removeItem(STORAGE(taskId));
         setStatus({ kind: "ok", text: t("survey.submitted") });
         // The list confirms it (banner) and shows the task among the submitted ones.
-        router.push(`/survey?tab=done&submitted=${taskId}`);
+        router.push(`/survey?tab=submitted&submitted=${taskId}`);
         router.refresh();
       } else if (result.fieldErrors && Object.keys(result.fieldErrors).length > 0) {
         showErrors(result.fieldErrors, result.message);

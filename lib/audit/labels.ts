@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   "print.summary",
   "registry.search",
   "task.list",
+  "survey.list",
+  "survey.export",
   "change.list",
   "comparison.list",
   "comparison.run",

@@ -214,7 +214,11 @@ export const ZNewPerson = z.object({
     .string()
     .trim()
     .min(1, "msg:survey.err.idNumberMissing")
-    .refine((v) => validateIdNumber(v).ok, "msg:survey.err.idNumber"),
+    .superRefine((v, ctx) => {
+      // the message says what is wrong with it: length, characters, check digit or birth date
+      const check = validateIdNumber(v);
+      if (!check.ok) ctx.addIssue({ code: "custom", message: `msg:survey.err.id.${check.reason}` });
+    }),
   name: z.string().trim().min(1, "msg:survey.err.newPersonName").max(40, "msg:survey.err.long.name"),
   hukouAddress: optionalText(200, "hukouAddress"),
 });

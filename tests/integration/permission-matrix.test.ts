@@ -20,7 +20,7 @@ import { reviewTask } from "@/lib/review/mutations";
 import type { TTaskState } from "@/lib/review/workflow";
 import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
 import { printCommunityForms, printCommunitySummary, printPersonForm, printTaskForm } from "@/lib/survey/print";
-import { getTaskDetail, listTasks, taskProgress } from "@/lib/survey/queries";
+import { getTaskDetail, listTasks, surveyList, taskProgress } from "@/lib/survey/queries";
 import { listRegionsForAdmin, listUsers } from "@/lib/users/queries";
 import { freshDatabase } from "../helpers/db";
 
@@ -121,6 +121,7 @@ const OPERATIONS: Record<string, Operation> = {
   "task.reopen": { permission: "task:reopen", scope: "record", run: async (a, r) => { const t = await taskIn(r, "UNREACHABLE"); return reopenTask(a, t.id, t.version); } },
   "task.progress": { permission: "task:view", scope: "region", run: (a, r) => taskProgress(a, r), empty: (x) => (x as unknown[]).length === 0 },
   "task.list": { permission: "task:view", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await listTasks(a).catch(() => [])).filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
+  "survey.list": { permission: "survey:fill", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await surveyList(a, { tab: "open" }, 1, 100_000)).items.filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
   "task.detail": { permission: "task:view", scope: "record", run: async (a, r) => getTaskDetail(a, (await taskIn(r, "ASSIGNED")).id) },
   // 入户登记 (/survey)
   "survey.saveDraft": { permission: "survey:fill", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return saveDraft(a, t.id, { mobile: "139" }, t.version); } },
@@ -213,7 +214,8 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(portal)/page.tsx": ["region.page"],
   "app/(portal)/regions/[code]/page.tsx": ["region.page"],
   "app/(portal)/tasks/page.tsx": ["task.progress", "task.list", "task.release", "task.createTeam", "task.assign", "task.reopen"],
-  "app/(portal)/survey/page.tsx": ["task.list", "survey.newPerson"],
+  "app/(portal)/survey/page.tsx": ["survey.list", "survey.newPerson"],
+  "app/(portal)/survey/export/route.ts": ["survey.list"],
   "app/(portal)/survey/[taskId]/page.tsx": ["task.detail", "survey.saveDraft", "survey.submit", "survey.visit", "survey.unreachable"],
   "app/(portal)/review/page.tsx": ["task.list"],
   "app/(portal)/review/[taskId]/page.tsx": ["task.detail", "review.initial", "review.final"],

@@ -17,8 +17,9 @@ import { parseId } from "@/lib/http/params";
 
 const input = "rounded border border-slate-300 px-3 py-2";
 
-export default async function SurveyTaskPage({ params }: { params: Promise<{ taskId: string }> }) {
+export default async function SurveyTaskPage({ params, searchParams }: { params: Promise<{ taskId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { taskId } = await params;
+  const added = (await searchParams).added === "1";
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
   const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "survey:fill", "survey"));
@@ -49,6 +50,11 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
           {t(`task.state.${task.state}`)}
         </span>
       </div>
+      {added && (
+        <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-800" data-testid="added-banner">
+          {t("survey.added")}
+        </p>
+      )}
       {task.state === "RETURNED" && returned?.comment && (
         <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="returned-comment">
           {t("survey.returnedComment")}：{returned.comment}
