@@ -32,6 +32,7 @@ const tight = "border border-black px-1.5 py-0.5 align-top";
 function SchemeTable({ t, rows }: { t: Translate; rows: SchemeRow[] }) {
   const groupSize = (g: SchemeRow["group"]) => rows.filter((r) => r.group === g).length;
   const place = (r: SchemeRow) => (r.place ? (r.place.kind === "city" ? (r.place.name ?? t("print.place.city")) : `${t(`print.place.${r.place.kind}`)}${r.place.name ? `（${r.place.name}）` : ""}`) : "");
+  const th = `${tight} whitespace-nowrap bg-slate-100 text-center font-medium print:bg-transparent`;
   return (
     <>
       <tr>
@@ -39,29 +40,39 @@ function SchemeTable({ t, rows }: { t: Translate; rows: SchemeRow[] }) {
           {t("print.schemeTable")}
         </td>
       </tr>
-      <tr className="text-center">
-        <td className={head} colSpan={2}>
-          {t("print.col.scheme")}
+      <tr>
+        <td colSpan={6} className="p-0">
+          <table className="w-full border-collapse" data-testid="print-schemes">
+            <thead>
+              <tr>
+                <th className={th} colSpan={2}>
+                  {t("print.col.scheme")}
+                </th>
+                <th className={`${th} w-[6.5em]`}>{t("print.col.firstDate")}</th>
+                <th className={`${th} w-[6em]`}>{t("print.col.enrolStatus")}</th>
+                <th className={th}>{t("print.col.unit")}</th>
+                <th className={`${th} w-[8em]`}>{t("print.col.place")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={r.scheme} data-testid={`print-scheme-${r.scheme}`}>
+                  {(i === 0 || rows[i - 1].group !== r.group) && (
+                    <td className={`${tight} w-[4.5em] whitespace-nowrap text-center align-middle`} rowSpan={groupSize(r.group)}>
+                      {t(`print.group.${r.group}`)}
+                    </td>
+                  )}
+                  <td className={`${tight} w-[12em] whitespace-nowrap`}>{schemeLabel(t, r.scheme)}</td>
+                  <td className={`${tight} whitespace-nowrap`}>{r.firstDate ?? ""}</td>
+                  <td className={`${tight} whitespace-nowrap`}>{r.status === null ? t("print.enrol.none") : t(`print.enrol.${r.status}`)}</td>
+                  <td className={tight}>{r.unit ?? ""}</td>
+                  <td className={tight}>{place(r)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </td>
-        <td className={head}>{t("print.col.firstDate")}</td>
-        <td className={head}>{t("print.col.enrolStatus")}</td>
-        <td className={head}>{t("print.col.unit")}</td>
-        <td className={head}>{t("print.col.place")}</td>
       </tr>
-      {rows.map((r, i) => (
-        <tr key={r.scheme} data-testid={`print-scheme-${r.scheme}`}>
-          {(i === 0 || rows[i - 1].group !== r.group) && (
-            <td className={`${tight} w-[4.5em] text-center`} rowSpan={groupSize(r.group)}>
-              {t(`print.group.${r.group}`)}
-            </td>
-          )}
-          <td className={tight}>{schemeLabel(t, r.scheme)}</td>
-          <td className={tight}>{r.firstDate ?? ""}</td>
-          <td className={tight}>{r.status === null ? t("print.enrol.none") : t(`print.enrol.${r.status}`)}</td>
-          <td className={tight}>{r.unit ?? ""}</td>
-          <td className={tight}>{place(r)}</td>
-        </tr>
-      ))}
     </>
   );
 }
@@ -141,8 +152,8 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
           <tr>
             <td className={head}>{t("print.idType")}</td>
             <td className={cell}>{t("print.idType.resident")}</td>
-            <td className={head}>{t("survey.idNumber")}</td>
-            <td className={`${cell} font-mono`}>{form.idNumber}</td>
+            <td className={`${head} whitespace-nowrap`}>{t("survey.idNumber")}</td>
+            <td className={`${cell} whitespace-nowrap font-mono`}>{form.idNumber}</td>
             <td className={head}>{t("survey.birthDate")}</td>
             <td className={cell}>{form.birthDate}</td>
           </tr>
@@ -178,6 +189,23 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
           )}
           <SchemeTable t={t} rows={form.schemes} />
           <RightsNoticeText t={t} form={form} />
+          <tr>
+            <td className={cell} colSpan={6}>
+              <div className="flex flex-wrap justify-between gap-y-2 py-1.5">
+                <span>
+                  {t("print.signatureHandler")}：<Blank width="9em" /> {t("print.yearMonthDay")}
+                </span>
+                <span data-testid="print-checker">
+                  {t("print.signatureChecker")}：<Blank width="7em" /> {t("print.yearMonthDay")}
+                </span>
+              </div>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {/* 反面 (seed 003 附件): what the visit collects, on the back of the sheet */}
+      <table className="mt-3 w-full break-before-page border-collapse text-[10.5px] leading-snug">
+        <tbody>
           <tr>
             <td colSpan={6} className={`${cell} font-bold`}>
               {t("print.collected")}
@@ -330,14 +358,7 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
                   {t("print.signatureClerk")}：<Blank width="7em" /> {t("print.yearMonthDay")}
                 </span>
               </div>
-              <div className="flex flex-wrap justify-between gap-y-2 py-2">
-                <span>
-                  {t("print.signatureHandler")}：<Blank width="9em" /> {t("print.yearMonthDay")}
-                </span>
-                <span data-testid="print-checker">
-                  {t("print.signatureChecker")}：<Blank width="7em" /> {t("print.yearMonthDay")}
-                </span>
-              </div>
+
             </td>
           </tr>
         </tbody>

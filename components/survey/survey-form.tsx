@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { type TLocale, type TMessageKey, translator } from "@/lib/i18n/messages";
 import { saveDraftAction, submitFormAction } from "@/lib/survey/actions";
 import { draftKey } from "./draft-storage";
@@ -90,6 +90,13 @@ export function SurveyForm({
   const [values, setValues] = useState<Values>(() => toValues(initial));
   const [noMobile, setNoMobile] = useState(Boolean(initial.noMobileReason));
   const [errorRound, setErrorRound] = useState(0);
+  // Until the script runs the buttons stay disabled: a tap before it would submit the page natively
+  // (input lost, values in the URL).
+  const hydrated = useSyncExternalStore(
+    () => () => {},
+    () => true,
+    () => false,
+  );
   const formRef = useRef<HTMLFormElement>(null);
   const [version, setVersion] = useState(initialVersion);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -292,7 +299,7 @@ export function SurveyForm({
   }
 
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="space-y-5" data-testid="survey-form" noValidate>
+    <form ref={formRef} onSubmit={onSubmit} className="space-y-5" data-testid="survey-form" data-ready={hydrated ? "1" : undefined} noValidate>
       <fieldset className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
         <legend className="px-1 font-medium">{t("survey.employment")}</legend>
         {select("employment", EMPLOYMENT, "survey.employment")}
@@ -368,10 +375,10 @@ export function SurveyForm({
             {status?.text ?? ""}
           </p>
           <div className="flex gap-3">
-            <button type="button" onClick={onSaveDraft} disabled={pending} className="flex-1 rounded border border-blue-700 px-4 py-3 text-blue-800 disabled:opacity-60">
+            <button type="button" onClick={onSaveDraft} disabled={pending || !hydrated} className="flex-1 rounded border border-blue-700 px-4 py-3 text-blue-800 disabled:opacity-60">
               {t("survey.saveDraft")}
             </button>
-            <button type="submit" disabled={pending} className="flex-1 rounded bg-blue-700 px-4 py-3 font-medium text-white disabled:opacity-60">
+            <button type="submit" disabled={pending || !hydrated} className="flex-1 rounded bg-blue-700 px-4 py-3 font-medium text-white disabled:opacity-60">
               {t("survey.submit")}
             </button>
           </div>

@@ -39,6 +39,7 @@ test("390 px: an empty submit moves focus and the page to the first error, marks
   await signIn(page, "surveyor1");
   await page.goto(`/survey/${task.id}`);
   const form = page.getByTestId("survey-form");
+  await expect(form).toHaveAttribute("data-ready", "1");
   // pre-filled: surveyors from the team, residence from what the registry knows (not "outside the city")
   await expect(form.locator('input[name="surveyors"]')).not.toHaveValue("");
   await expect(form.getByLabel("community")).toHaveValue(/^\d{12}$/);
