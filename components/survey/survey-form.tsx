@@ -45,8 +45,10 @@ function readStored(taskId: number): Stored | null {
 
 /** Form values → the schema's input (surveyors typed as one line of names). */
 export function toInput(values: Values): Values {
-  const surveyors = String(values.surveyors ?? "")
-    .split(/[、,，;；\s]+/)
+  // Names are separated by 、 , ; (a name may hold a space: "调查员 张洋"), or by spaces when nothing else separates them.
+  const line = String(values.surveyors ?? "").trim();
+  const surveyors = line
+    .split(/[、,，;；]/.test(line) ? /[、,，;；]+/ : /\s+/)
     .map((s) => s.trim())
     .filter(Boolean);
   return { ...values, surveyors, reasons: Array.isArray(values.reasons) ? values.reasons : [], pension: answerList(values.pension), medical: answerList(values.medical) };

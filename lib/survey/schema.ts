@@ -95,7 +95,8 @@ export const ZSurveyForm = z
     declarant: z.enum(DECLARANT, { error: "msg:survey.err.declarant" }).default("SELF"),
     declarantName: optionalText(40, "declarantName"),
     authorisationNoted: z.boolean().default(false),
-    surveyors: z.array(z.string().trim().min(1, "msg:survey.err.surveyors").max(20, "msg:survey.err.long.surveyors")).max(3, "msg:survey.err.surveyors"),
+    // 2–3 names: counted below, with the other rules (a failed array size check here would hide them)
+    surveyors: z.array(z.string().trim().min(1, "msg:survey.err.surveyors").max(20, "msg:survey.err.long.surveyors")),
     remarks: optionalText(500, "remarks"),
   })
   .superRefine(
@@ -132,7 +133,7 @@ export const ZSurveyForm = z
       // Insured elsewhere needs the place.
       if (f.elsewhere && f.elsewhere !== "NONE" && !f.elsewherePlace) issue("elsewherePlace", "survey.err.elsewherePlace");
       // Surveys go in teams of 2–3 (seed 001 第十八条).
-      if (surveyors.length < 2) issue("surveyors", "survey.err.surveyors");
+      if (surveyors.length < 2 || surveyors.length > 3) issue("surveyors", "survey.err.surveyors");
     },
     { when: () => true },
   );
