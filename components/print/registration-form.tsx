@@ -24,9 +24,9 @@ function Blank({ value, width = "8em" }: { value?: string | null; width?: string
   );
 }
 
-const cell = "border border-black px-1.5 py-1 align-top";
+const cell = "border border-black px-1.5 py-[3px] align-top";
 const head = `${cell} w-[6.5em] bg-slate-100 font-medium print:bg-transparent`;
-const tight = "border border-black px-1.5 py-0.5 align-top";
+const tight = "border border-black px-1 py-0 align-top leading-tight";
 
 /** 个人参保信息: one row per scheme (seed 003 附件 二), grouped 城镇职工 / 城乡居民 / 机关事业. */
 function SchemeTable({ t, rows }: { t: Translate; rows: SchemeRow[] }) {
@@ -42,7 +42,7 @@ function SchemeTable({ t, rows }: { t: Translate; rows: SchemeRow[] }) {
       </tr>
       <tr>
         <td colSpan={6} className="p-0">
-          <table className="w-full border-collapse" data-testid="print-schemes">
+          <table className="w-full border-collapse text-[9.5px]" data-testid="print-schemes">
             <thead>
               <tr>
                 <th className={th} colSpan={2}>
@@ -96,13 +96,11 @@ function RightsNoticeText({ t, form }: { t: Translate; form: PrintForm }) {
     <tr>
       <td className={head}>{t("print.rights")}</td>
       <td className={cell} colSpan={5} data-testid="print-rights">
-        <p>{t("print.rights.salutation", { name: form.name, title })}</p>
-        <p className="indent-[2em]">{t("print.rights.intro")}</p>
-        {clauses.map((c, i) => (
-          <p key={i} className="indent-[2em]">
-            {c}
-          </p>
-        ))}
+        <p>
+          {t("print.rights.salutation", { name: form.name, title })}
+          {t("print.rights.intro")}
+        </p>
+        <p className="font-medium">{clauses.join("")}</p>
       </td>
     </tr>
   );
@@ -191,7 +189,7 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
           <RightsNoticeText t={t} form={form} />
           <tr>
             <td className={cell} colSpan={6}>
-              <div className="flex flex-wrap justify-between gap-y-2 py-1.5">
+              <div className="flex flex-wrap justify-between gap-y-1 py-0.5">
                 <span>
                   {t("print.signatureHandler")}：<Blank width="9em" /> {t("print.yearMonthDay")}
                 </span>
@@ -201,11 +199,6 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
               </div>
             </td>
           </tr>
-        </tbody>
-      </table>
-      {/* 反面 (seed 003 附件): what the visit collects, on the back of the sheet */}
-      <table className="mt-3 w-full break-before-page border-collapse text-[10.5px] leading-snug">
-        <tbody>
           <tr>
             <td colSpan={6} className={`${cell} font-bold`}>
               {t("print.collected")}

@@ -68,7 +68,7 @@ test("390 px: an empty submit moves focus and the page to the first error, marks
 
   // no mobile: the reason instead, and the form goes through
   await employment.selectOption("UNEMPLOYED");
-  await form.getByLabel("无手机号码").check();
+  await form.getByRole("checkbox", { name: "无手机号码" }).check();
   await form.locator('select[name="noMobileReason"]').selectOption("NO_PHONE");
   await form.getByTestId("group-pension").getByLabel("职工养老").check();
   await form.getByTestId("group-pension").getByLabel("城乡居民养老").check();
