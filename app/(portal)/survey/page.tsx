@@ -1,7 +1,7 @@
 import Link from "next/link";
+import { forbidden } from "next/navigation";
 import { NewPersonForm } from "@/components/survey/new-person-form";
 import { TaskList } from "@/components/survey/task-list";
-import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import { getLocale, getT } from "@/lib/i18n/server";
@@ -15,7 +15,7 @@ import { cleanSurveyFilter, myTeams, SURVEY_PAGE_SIZE, SURVEY_TABS, surveyList, 
 export default async function SurveyListPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
-  if (!roleHas(user.role, "survey:fill")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "survey:fill")) forbidden();
   const params = await searchParams;
   const filter = cleanSurveyFilter(params);
   const [list, teams] = await Promise.all([surveyList(user, filter, filter.page), myTeams(user)]);
