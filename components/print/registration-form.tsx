@@ -1,7 +1,7 @@
 import type { TMessageKey, Translate } from "@/lib/i18n/messages";
 import { categoryLabel, flagLabel, genderLabel, hukouTypeLabel, schemeLabel, taskReasonLabel } from "@/lib/registry/labels";
-import { DECLARANT, ELSEWHERE, EMPLOYMENT, EMPLOYMENT_PLACE, MEDICAL, NOT_INSURED_REASONS, OCCUPATIONS, PENSION, VISIT_OUTCOMES } from "@/lib/survey/schema";
-import type { PrintForm } from "@/lib/survey/print";
+import { answerList, DECLARANT, ELSEWHERE, EMPLOYMENT, EMPLOYMENT_PLACE, MEDICAL, NO_MOBILE_REASONS, NOT_INSURED_REASONS, OCCUPATIONS, PENSION, VISIT_OUTCOMES } from "@/lib/survey/schema";
+import type { PrintForm, SchemeRow } from "@/lib/survey/print";
 
 // The printed registration form (全民参保登记表, registration-form.md; layout after seed 002 附件1
 // and seed 003 附件): the registry's data pre-filled, every option of what the visit collects as a
@@ -24,12 +24,92 @@ function Blank({ value, width = "8em" }: { value?: string | null; width?: string
   );
 }
 
-const cell = "border border-black px-1.5 py-1 align-top";
+const cell = "border border-black px-1.5 py-[3px] align-top";
 const head = `${cell} w-[6.5em] bg-slate-100 font-medium print:bg-transparent`;
+const tight = "border border-black px-1 py-0 align-top leading-tight";
+
+/** 个人参保信息: one row per scheme (seed 003 附件 二), grouped 城镇职工 / 城乡居民 / 机关事业. */
+function SchemeTable({ t, rows }: { t: Translate; rows: SchemeRow[] }) {
+  const groupSize = (g: SchemeRow["group"]) => rows.filter((r) => r.group === g).length;
+  const place = (r: SchemeRow) => (r.place ? (r.place.kind === "city" ? (r.place.name ?? t("print.place.city")) : `${t(`print.place.${r.place.kind}`)}${r.place.name ? `（${r.place.name}）` : ""}`) : "");
+  const th = `${tight} whitespace-nowrap bg-slate-100 text-center font-medium print:bg-transparent`;
+  return (
+    <>
+      <tr>
+        <td colSpan={6} className={`${cell} font-bold`}>
+          {t("print.schemeTable")}
+        </td>
+      </tr>
+      <tr>
+        <td colSpan={6} className="p-0">
+          <table className="w-full border-collapse text-[9.5px]" data-testid="print-schemes">
+            <thead>
+              <tr>
+                <th className={th} colSpan={2}>
+                  {t("print.col.scheme")}
+                </th>
+                <th className={`${th} w-[6.5em]`}>{t("print.col.firstDate")}</th>
+                <th className={`${th} w-[6em]`}>{t("print.col.enrolStatus")}</th>
+                <th className={th}>{t("print.col.unit")}</th>
+                <th className={`${th} w-[8em]`}>{t("print.col.place")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => (
+                <tr key={r.scheme} data-testid={`print-scheme-${r.scheme}`}>
+                  {(i === 0 || rows[i - 1].group !== r.group) && (
+                    <td className={`${tight} w-[4.5em] whitespace-nowrap text-center align-middle`} rowSpan={groupSize(r.group)}>
+                      {t(`print.group.${r.group}`)}
+                    </td>
+                  )}
+                  <td className={`${tight} w-[12em] whitespace-nowrap`}>{schemeLabel(t, r.scheme)}</td>
+                  <td className={`${tight} whitespace-nowrap`}>{r.firstDate ?? ""}</td>
+                  <td className={`${tight} whitespace-nowrap`}>{r.status === null ? t("print.enrol.none") : t(`print.enrol.${r.status}`)}</td>
+                  <td className={tight}>{r.unit ?? ""}</td>
+                  <td className={tight}>{place(r)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </td>
+      </tr>
+    </>
+  );
+}
+
+/** 权益告知 (seed 003 附件; its 第三条: "实现对参保人员的个人权益告知"), generated from the person's schemes. */
+function RightsNoticeText({ t, form }: { t: Translate; form: PrintForm }) {
+  const r = form.rights;
+  const list = (codes: string[]) => codes.map((c) => schemeLabel(t, c)).join("、");
+  const sep = t("print.rights.sep");
+  const end = t("print.rights.end");
+  const clauses: string[] = [];
+  if (r.unitHas.length > 0) clauses.push(t("print.rights.unitHas", { schemes: list(r.unitHas) }) + (r.unitShould.length > 0 ? sep + t("print.rights.unitShould", { schemes: list(r.unitShould) }) : "") + end);
+  else if (r.unitShould.length > 0) clauses.push(t("print.rights.unitShould", { schemes: list(r.unitShould) }) + end);
+  if (r.personalHas.length > 0) clauses.push(t("print.rights.personalHas", { schemes: list(r.personalHas) }) + end);
+  if (r.personalCan.length > 0) clauses.push(t("print.rights.personalCan", { schemes: list(r.personalCan) }) + end);
+  if (r.benefit) clauses.push(t("print.rights.benefit") + end);
+  if (r.unitShould.length === 0 && r.personalCan.length === 0 && form.missingSchemes.length === 0) clauses.push(t(r.anyActive ? "print.rights.complete" : "print.rights.none") + end);
+  else if (clauses.length === 0) clauses.push(t("print.rights.none") + end);
+  const title = form.gender === "1" ? t("print.rights.mr") : form.gender === "2" ? t("print.rights.ms") : t("print.rights.mrms");
+  return (
+    <tr>
+      <td className={head}>{t("print.rights")}</td>
+      <td className={cell} colSpan={5} data-testid="print-rights">
+        <p>
+          {t("print.rights.salutation", { name: form.name, title })}
+          {t("print.rights.intro")}
+        </p>
+        <p className="font-medium">{clauses.join("")}</p>
+      </td>
+    </tr>
+  );
+}
 
 export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: PrintForm; printedAt: string }) {
   const d = form.surveyData ?? {};
-  const is = (key: string, value: string) => d[key] === value;
+  // pension / medical: a list of answers (one string in forms kept before)
+  const is = (key: string, value: string) => (key === "pension" || key === "medical" ? answerList(d[key]).includes(value) : d[key] === value);
   const has = (key: string) => d[key] === true;
   const reasons = Array.isArray(d.reasons) ? (d.reasons as string[]) : [];
   const surveyors = Array.isArray(d.surveyors) ? (d.surveyors as string[]).join("、") : null;
@@ -68,10 +148,10 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
             <td className={cell}>{form.ethnicity}</td>
           </tr>
           <tr>
-            <td className={head}>{t("survey.idNumber")}</td>
-            <td className={`${cell} font-mono`} colSpan={3}>
-              {form.idNumber}
-            </td>
+            <td className={head}>{t("print.idType")}</td>
+            <td className={cell}>{t("print.idType.resident")}</td>
+            <td className={`${head} whitespace-nowrap`}>{t("survey.idNumber")}</td>
+            <td className={`${cell} whitespace-nowrap font-mono`}>{form.idNumber}</td>
             <td className={head}>{t("survey.birthDate")}</td>
             <td className={cell}>{form.birthDate}</td>
           </tr>
@@ -105,6 +185,20 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
               </td>
             </tr>
           )}
+          <SchemeTable t={t} rows={form.schemes} />
+          <RightsNoticeText t={t} form={form} />
+          <tr>
+            <td className={cell} colSpan={6}>
+              <div className="flex flex-wrap justify-between gap-y-1 py-0.5">
+                <span>
+                  {t("print.signatureHandler")}：<Blank width="9em" /> {t("print.yearMonthDay")}
+                </span>
+                <span data-testid="print-checker">
+                  {t("print.signatureChecker")}：<Blank width="7em" /> {t("print.yearMonthDay")}
+                </span>
+              </div>
+            </td>
+          </tr>
           <tr>
             <td colSpan={6} className={`${cell} font-bold`}>
               {t("print.collected")}
@@ -156,7 +250,14 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
           <tr>
             <td className={head}>{t("registry.phone")}</td>
             <td className={cell} colSpan={5}>
-              {t("survey.mobile")}：<Blank value={text("mobile") ?? form.phone} width="10em" /> {t("survey.landline")}：<Blank value={text("landline")} width="9em" />
+              {t("survey.mobile")}：<Blank value={text("mobile") ?? (text("noMobileReason") ? null : form.phone)} width="10em" /> {t("survey.landline")}：<Blank value={text("landline")} width="9em" />
+              <div>
+                {t("survey.noMobile")}：
+                {NO_MOBILE_REASONS.map((r) => (
+                  <Box key={r} checked={is("noMobileReason", r)} label={opt("survey.noMobileReason", r)} />
+                ))}
+                <Blank value={text("noMobileNote")} width="8em" />
+              </div>
             </td>
           </tr>
           <tr>
@@ -250,6 +351,7 @@ export function RegistrationForm({ t, form, printedAt }: { t: Translate; form: P
                   {t("print.signatureClerk")}：<Blank width="7em" /> {t("print.yearMonthDay")}
                 </span>
               </div>
+
             </td>
           </tr>
         </tbody>

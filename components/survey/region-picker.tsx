@@ -11,8 +11,9 @@ export interface PickerRegion {
 /**
  * 常住所在地: district → street → community, from the city's region tree. The value is the
  * 12-digit community code; a residence outside the city leaves it empty (the address says where).
+ * The form starts it from the person's known residence (the registry's, else the task's community).
  */
-export function RegionPicker({ regions, value, onChange, disabled, t, cityName }: { regions: PickerRegion[]; value: string; onChange: (code: string) => void; disabled: boolean; t: Translate; cityName: string }) {
+export function RegionPicker({ regions, value, onChange, disabled, t, cityName, invalid }: { regions: PickerRegion[]; value: string; onChange: (code: string) => void; disabled: boolean; t: Translate; cityName: string; invalid?: boolean }) {
   const district = value.slice(0, 6);
   const street = value.slice(0, 9);
   const childrenOf = (code: string | null) => regions.filter((r) => r.parentCode === code);
@@ -44,7 +45,7 @@ export function RegionPicker({ regions, value, onChange, disabled, t, cityName }
       </label>
       <label className="block">
         <span className="text-sm font-medium text-slate-700">{t("level.COMMUNITY")}</span>
-        <select aria-label="community" name="residenceRegionCode" className={cls} disabled={disabled || street.length !== 9} value={value.length === 12 ? value : ""} onChange={(e) => onChange(e.target.value || street)}>
+        <select aria-label="community" name="residenceRegionCode" aria-invalid={invalid || undefined} className={cls} disabled={disabled || street.length !== 9} value={value.length === 12 ? value : ""} onChange={(e) => onChange(e.target.value || street)}>
           <option value="">—</option>
           {childrenOf(street.length === 9 ? street : null).map((r) => (
             <option key={r.code} value={r.code}>

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   "task.list",
   "review.queue",
   "review.export",
+  "survey.list",
+  "survey.export",
   "change.list",
   "comparison.list",
   "comparison.run",

@@ -8,6 +8,7 @@ import { qualityEn, qualityZh } from "./messages-quality";
 import { surveyEn, surveyZh } from "./messages-survey";
 import { assignEn, assignZh } from "./messages-assign";
 import { reviewEn, reviewZh } from "./messages-review";
+import { regformEn, regformZh } from "./messages-regform";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
 // area. A missing English text falls back to Chinese; a missing key shows the key (tests catch it).
@@ -26,6 +27,7 @@ export const zh = {
   ...qualityZh,
   ...assignZh,
   ...reviewZh,
+  ...regformZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -208,6 +210,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...qualityEn,
   ...assignEn,
   ...reviewEn,
+  ...regformEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

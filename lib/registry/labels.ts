@@ -29,7 +29,21 @@ const ENUM_FIELDS: Record<string, string> = {
   elsewhere: "survey.elsewhere",
   declarant: "survey.declarant",
   visit: "survey.visit",
+  noMobileReason: "survey.noMobileReason",
 };
+
+/** One code, or several (pension / medical take more than one answer): a JSON list as history rows keep it, or joined by ';'. */
+function enumList(value: string): string[] {
+  if (value.startsWith("[")) {
+    try {
+      const list = JSON.parse(value) as unknown;
+      if (Array.isArray(list)) return list.map(String);
+    } catch {
+      /* not a list: shown as it is */
+    }
+  }
+  return value.split(";");
+}
 
 /** The name of a region code ("天宁区 青龙街道 南苑社区"), looked up by the query that read the value. */
 export type RegionName = (code: string) => string | null | undefined;
@@ -46,7 +60,7 @@ export function valueLabel(t: Translate, field: string, value: string | null, re
   // codes joined by ';', as the comparison writes them (09-registry.sql)
   if (field === "flags") return value.split(";").map((c) => flagLabel(t, c)).join("、");
   if (field === "missing_schemes") return value.split(";").map((c) => schemeLabel(t, c)).join("、");
-  if (ENUM_FIELDS[name]) return labelOr(t, `${ENUM_FIELDS[name]}.${value}`, value);
+  if (ENUM_FIELDS[name]) return enumList(value).map((v) => labelOr(t, `${ENUM_FIELDS[name]}.${v}`, v)).join("、");
   if (name === "reasons") {
     try {
       return (JSON.parse(value) as string[]).map((r) => labelOr(t, `survey.reason.${r}`, r)).join("、");
@@ -62,13 +76,14 @@ export function valueLabel(t: Translate, field: string, value: string | null, re
 /** The registry's survey data (person.survey_data) as label/value pairs, in the form's order. */
 export function surveyDataEntries(t: Translate, data: Record<string, unknown> | null, regionName?: RegionName): { key: string; label: string; value: string }[] {
   if (!data) return [];
-  const order = ["employment", "unitName", "employmentPlace", "employmentPlaceDetail", "occupation", "residenceRegionCode", "residenceAddress", "mobile", "landline", "pension", "medical", "unemployment", "workInjury", "maternity", "reasons", "elsewhere", "elsewhereScheme", "elsewherePlace", "declarant", "declarantName", "surveyors", "remarks"];
+  const order = ["employment", "unitName", "employmentPlace", "employmentPlaceDetail", "occupation", "residenceRegionCode", "residenceAddress", "mobile", "noMobileReason", "noMobileNote", "landline", "pension", "medical", "unemployment", "workInjury", "maternity", "reasons", "elsewhere", "elsewhereScheme", "elsewherePlace", "declarant", "declarantName", "surveyors", "remarks"];
   const labels: Record<string, TMessageKey> = { residenceRegionCode: "survey.residenceRegion", reasons: "survey.reasons", surveyors: "print.surveyors" };
   const out: { key: string; label: string; value: string }[] = [];
   for (const key of order) {
     const v = data[key];
     if (v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0)) continue;
-    const text = Array.isArray(v) ? (key === "reasons" ? valueLabel(t, key, JSON.stringify(v)) : v.join("、")) : valueLabel(t, key, String(v), regionName);
+    // lists of codes (reasons; pension / medical, several answers) by label; surveyors are names
+    const text = Array.isArray(v) ? (key === "surveyors" ? v.join("、") : valueLabel(t, key, JSON.stringify(v))) : valueLabel(t, key, String(v), regionName);
     out.push({ key, label: labels[key] ? t(labels[key]) : labelOr(t, `survey.${key}`, key), value: text });
   }
   return out;

@@ -51,7 +51,8 @@ export async function storeSurveyInRegistry(tx: Tx, actor: Actor, task: { id: nu
   const { newPerson: _newPerson, ...surveyData } = form;
   void _newPerson;
   const next = {
-    phone: form.mobile,
+    // a form without a mobile number (无手机, 已死亡, …: noMobileReason) leaves the registry's phone as it was
+    phone: form.mobile ?? person.phone,
     residenceRegionCode: form.residenceRegionCode ?? person.residenceRegionCode,
     residenceAddress: form.residenceAddress ?? person.residenceAddress,
   };
@@ -60,7 +61,7 @@ export async function storeSurveyInRegistry(tx: Tx, actor: Actor, task: { id: nu
     if (str(old) !== str(value)) changes.push({ field, oldValue: str(old), newValue: str(value) });
   }
   const oldData = (person.surveyData ?? {}) as Record<string, unknown>;
-  for (const key of ["employment", "unitName", "occupation", "pension", "medical", "unemployment", "workInjury", "maternity", "reasons", "elsewhere", "elsewherePlace"] as const) {
+  for (const key of ["employment", "unitName", "occupation", "noMobileReason", "pension", "medical", "unemployment", "workInjury", "maternity", "reasons", "elsewhere", "elsewherePlace"] as const) {
     const before = str(oldData[key]);
     const after = str((surveyData as Record<string, unknown>)[key]);
     if (before !== after) changes.push({ field: `survey.${key}`, oldValue: before, newValue: after });

@@ -83,7 +83,8 @@ export const closeUnreachableAction = authedAction("survey:fill", z.object({ tas
 
 export const addNewPersonAction = authedAction("survey:fill", ZNewPerson.extend({ teamId: ZId }), async (actor, input) => {
   const id = await addNewlyFoundPerson(actor, input);
-  redirect(`/survey/${id}`);
+  // the new task's form opens, confirming the addition (banner)
+  redirect(`/survey/${id}?added=1`);
 });
 
 /** Saves a draft from the phone form; returns the task's new version for the next save. */

@@ -1,7 +1,7 @@
 import { auditRead, writeAudit } from "@/lib/audit/log";
-import { prisma } from "@/lib/db/client";
+import { pool, prisma } from "@/lib/db/client";
 import { maskIdNumber } from "@/lib/ids/id-number";
-import { type Actor, can, NotFoundError, regionWhere, requireInScope, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
+import { type Actor, can, NotFoundError, regionWhere, requireInScope, requirePermission, requireTaskAccess, scopePrefix, taskWhere, type TPermission } from "@/lib/policy";
 import { FILLING_EVENTS } from "@/lib/review/transition";
 import type { TTaskState } from "@/lib/review/workflow";
 
@@ -156,4 +156,139 @@ export async function reviewQueue(actor: Actor): Promise<TaskListItem[]> {
     UNION SELECT task_id FROM survey_form WHERE task_id = ANY(${tasks.map((t) => t.id)}::int[]) AND updated_by_id = ${actor.id}`;
   const mine = new Set(own.map((r) => r.id));
   return tasks.map((t) => ({ ...t, filledByMe: mine.has(t.id) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 入户登记 list (/survey): the tasks the actor fills, by tab, searched, paged and counted in SQL.
+
+/** The tabs of the surveyor's list: what is still to be surveyed, what came back, what was handed in. */
+export const SURVEY_TABS = {
+  open: ["ASSIGNED", "DRAFT"],
+  returned: ["RETURNED"],
+  submitted: ["SUBMITTED", "STREET_APPROVED", "DISTRICT_APPROVED"],
+} as const satisfies Record<string, readonly TTaskState[]>;
+export type TSurveyTab = keyof typeof SURVEY_TABS;
+
+export interface SurveyListFilter {
+  tab: TSurveyTab;
+  /** A part of the name (Chinese, any part) or of the ID number. */
+  q?: string;
+}
+
+/** The page's query string → a filter (unknown values fall back to the defaults). */
+export function cleanSurveyFilter(params: Record<string, string | string[] | undefined>): SurveyListFilter & { page: number } {
+  const one = (k: string) => (Array.isArray(params[k]) ? params[k][0] : params[k]) ?? "";
+  const tab = one("tab") in SURVEY_TABS ? (one("tab") as TSurveyTab) : "open";
+  const q = one("q").trim().slice(0, 40);
+  const page = Math.max(1, Math.min(100_000, Number.parseInt(one("page"), 10) || 1));
+  return { tab, q: q || undefined, page };
+}
+
+export const SURVEY_PAGE_SIZE = 50;
+
+const SURVEY_LIST_SQL = `
+  FROM survey_task t
+  LEFT JOIN survey_team tm ON tm.id = t.team_id
+  LEFT JOIN person p ON p.id_number = t.id_number
+  LEFT JOIN survey_form f ON f.task_id = t.id AND t.newly_found
+  LEFT JOIN region g ON g.code = t.region_code
+ WHERE t.region_code LIKE $1 AND t.state::text = ANY($2::text[])
+   AND ($3::int IS NULL OR $3::int = ANY(tm.member_ids))
+   AND ($4::text IS NULL OR coalesce(p.name, f.data -> 'newPerson' ->> 'name', '') LIKE '%' || $4 || '%' OR t.id_number LIKE '%' || upper($4) || '%')`;
+
+/** The policy's scope of `survey:fill` for the SQL: the region prefix, and the team member a surveyor must be (lib/policy taskWhere). */
+function surveyScope(actor: Actor): [string, number | null] {
+  const where = taskWhere(actor, "survey:fill") as { regionCode: { startsWith: string }; team?: { memberIds: { has: number } } };
+  return [`${where.regionCode.startsWith}%`, where.team?.memberIds.has ?? null];
+}
+
+function escapeLike(q: string | undefined): string | null {
+  return q ? q.replace(/[\\%_]/g, (c) => `\\${c}`) : null;
+}
+
+interface SurveyListRow {
+  id: number;
+  id_number: string;
+  name: string;
+  address: string | null;
+  region_code: string;
+  region_name: string | null;
+  state: TTaskState;
+  reason: string;
+  category: string;
+  released: boolean;
+  team_name: string | null;
+  newly_found: boolean;
+  version: number;
+}
+
+function toItem(r: SurveyListRow): TaskListItem {
+  return {
+    id: r.id,
+    idMasked: maskIdNumber(r.id_number),
+    name: r.name,
+    address: r.address,
+    regionCode: r.region_code,
+    regionName: r.region_name ?? r.region_code,
+    state: r.state,
+    reason: r.reason,
+    category: r.category,
+    released: r.released,
+    teamName: r.team_name,
+    newlyFound: r.newly_found,
+    version: r.version,
+  };
+}
+
+async function surveyRows(actor: Actor, filter: SurveyListFilter, limit: number, offset: number): Promise<TaskListItem[]> {
+  const [prefix, member] = surveyScope(actor);
+  const { rows } = await pool().query<SurveyListRow>(
+    `SELECT t.id, t.id_number, coalesce(p.name, f.data -> 'newPerson' ->> 'name', '') AS name,
+            coalesce(p.residence_address, p.hukou_address, f.data -> 'newPerson' ->> 'hukouAddress') AS address,
+            t.region_code, g.name AS region_name, t.state::text AS state, t.reason, t.category,
+            t.released_at IS NOT NULL AS released, tm.name AS team_name, t.newly_found, t.version
+     ${SURVEY_LIST_SQL}
+     ORDER BY t.region_code, address NULLS LAST, t.id
+     LIMIT $5 OFFSET $6`,
+    [prefix, SURVEY_TABS[filter.tab], member, escapeLike(filter.q), limit, offset],
+  );
+  return rows.map(toItem);
+}
+
+/** How many tasks each tab holds (for the tab labels), in one statement. */
+async function surveyTabCounts(actor: Actor, q: string | undefined): Promise<Record<TSurveyTab, number>> {
+  const [prefix, member] = surveyScope(actor);
+  const all = Object.values(SURVEY_TABS).flat();
+  const { rows } = await pool().query<{ state: string; n: string }>(`SELECT t.state::text AS state, count(*) AS n ${SURVEY_LIST_SQL} GROUP BY 1`, [prefix, all, member, escapeLike(q)]);
+  const by = new Map(rows.map((r) => [r.state, Number(r.n)]));
+  const count = (tab: TSurveyTab) => SURVEY_TABS[tab].reduce((a, s) => a + (by.get(s) ?? 0), 0);
+  return { open: count("open"), returned: count("returned"), submitted: count("submitted") };
+}
+
+/** One page of the actor's /survey list, with every tab's count; audited as a list view (filters, rows). */
+export async function surveyList(actor: Actor, filter: SurveyListFilter, page: number, pageSize = SURVEY_PAGE_SIZE): Promise<{ items: TaskListItem[]; counts: Record<TSurveyTab, number>; total: number; page: number }> {
+  requirePermission(actor, "survey:fill");
+  const counts = await surveyTabCounts(actor, filter.q);
+  const total = counts[filter.tab];
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const current = Math.min(page, pages);
+  const items = await surveyRows(actor, filter, pageSize, (current - 1) * pageSize);
+  await auditRead(actor, "survey.list", { entity: "survey_task", filters: { tab: filter.tab, q: filter.q ?? null, page: current }, rows: items.length });
+  return { items, counts, total, page: current };
+}
+
+/** Every row of the actor's /survey list under `filter` (for the export), in batches of `batch`. */
+export async function* iterateSurveyList(actor: Actor, filter: SurveyListFilter, batch = 2000): AsyncGenerator<TaskListItem[]> {
+  requirePermission(actor, "survey:fill");
+  for (let offset = 0; ; offset += batch) {
+    const rows = await surveyRows(actor, filter, batch, offset);
+    if (rows.length > 0) yield rows;
+    if (rows.length < batch) return;
+  }
+}
+
+/** How many rows the export of `filter` holds (audited before the file is sent). */
+export async function surveyListCount(actor: Actor, filter: SurveyListFilter): Promise<number> {
+  requirePermission(actor, "survey:fill");
+  return (await surveyTabCounts(actor, filter.q))[filter.tab];
 }

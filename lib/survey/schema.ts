@@ -17,64 +17,126 @@ export const VISIT_OUTCOMES = ["COMPLETED", "NOBODY_HOME", "REFUSED", "MOVED_AWA
 /** Visit outcomes other than completed: recorded, and counted towards closing as unreachable. */
 export const FAILED_OUTCOMES = ["NOBODY_HOME", "REFUSED", "MOVED_AWAY", "NOT_FOUND"] as const;
 
-const optionalText = (max: number) =>
+/** An optional text field; longer than `max` gets the field's own message ("单位全称最多 100 个字"). */
+const optionalText = (max: number, field: string) =>
   z
     .string()
     .trim()
-    .max(max)
+    .max(max, `msg:survey.err.long.${field}`)
     .optional()
     .transform((v) => (v ? v : undefined));
 
+/** Why a person has no mobile number (the form then records this instead of the number). */
+export const NO_MOBILE_REASONS = ["NO_PHONE", "DECEASED", "REFUSED", "OTHER"] as const;
+
+/**
+ * The multi-answer of pension / medical (seed 002 附件1: checkboxes, so a duplicate enrolment can be
+ * recorded). Forms kept before it was a list hold one code as a string: read as a list of one.
+ */
+function answers<T extends readonly [string, ...string[]]>(values: T, field: "pension" | "medical") {
+  return z.preprocess(
+    (v) => (typeof v === "string" ? (v ? [v] : []) : v === undefined || v === null ? [] : v),
+    z
+      .array(z.enum(values, { error: `msg:survey.err.${field}` }), { error: `msg:survey.err.${field}` })
+      .max(values.length, `msg:survey.err.${field}`)
+      .transform((a) => [...new Set(a)]),
+  );
+}
+
+/** A form's pension / medical answers as a list, whatever shape it was kept in (old forms: one string). */
+export function answerList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
+  return typeof v === "string" && v ? [v] : [];
+}
+
+/** Whether the form says the person has died (a reason not insured, or the reason there is no mobile). */
+export function isDeceased(f: { reasons?: readonly string[]; noMobileReason?: string | null }): boolean {
+  return f.noMobileReason === "DECEASED" || (f.reasons ?? []).includes("DECEASED");
+}
+
 export const ZSurveyForm = z
   .object({
-    employment: z.enum(EMPLOYMENT, { error: "msg:survey.err.required" }),
-    unitName: optionalText(100),
-    employmentPlace: z.enum(EMPLOYMENT_PLACE).optional(),
-    employmentPlaceDetail: optionalText(60),
-    occupation: z.enum(OCCUPATIONS).optional(),
+    employment: z.enum(EMPLOYMENT, { error: "msg:survey.err.employment" }).optional(),
+    unitName: optionalText(100, "unitName"),
+    employmentPlace: z.enum(EMPLOYMENT_PLACE, { error: "msg:survey.err.employmentPlace" }).optional(),
+    employmentPlaceDetail: optionalText(60, "employmentPlaceDetail"),
+    occupation: z.enum(OCCUPATIONS, { error: "msg:survey.err.occupation" }).optional(),
     residenceRegionCode: z
       .string()
       .trim()
       .regex(/^(\d{12})?$/, "msg:survey.err.regionCode")
       .optional()
       .transform((v) => (v ? v : undefined)),
-    residenceAddress: optionalText(200),
-    mobile: z.string().trim().regex(/^1[3-9]\d{9}$/, "msg:survey.err.mobile"),
+    residenceAddress: optionalText(200, "residenceAddress"),
+    // 联系电话: an 11-digit mainland mobile, or the reason the person has none (无手机, 已死亡, …).
+    mobile: z
+      .string()
+      .trim()
+      .regex(/^(1[3-9]\d{9})?$/, "msg:survey.err.mobile")
+      .optional()
+      .transform((v) => (v ? v : undefined)),
+    noMobileReason: z.enum(NO_MOBILE_REASONS, { error: "msg:survey.err.noMobileReason" }).optional(),
+    noMobileNote: optionalText(60, "noMobileNote"),
     landline: z
       .string()
       .trim()
       .regex(/^(0\d{2,3}-?\d{7,8})?$/, "msg:survey.err.landline")
       .optional()
       .transform((v) => (v ? v : undefined)),
-    pension: z.enum(PENSION, { error: "msg:survey.err.required" }),
-    medical: z.enum(MEDICAL, { error: "msg:survey.err.required" }),
+    pension: answers(PENSION, "pension"),
+    medical: answers(MEDICAL, "medical"),
     unemployment: z.boolean().default(false),
     workInjury: z.boolean().default(false),
     maternity: z.boolean().default(false),
-    reasons: z.array(z.enum(NOT_INSURED_REASONS)).default([]),
-    elsewhere: z.enum(ELSEWHERE).default("NONE"),
-    elsewhereScheme: optionalText(40),
-    elsewherePlace: optionalText(60),
-    declarant: z.enum(DECLARANT).default("SELF"),
-    declarantName: optionalText(40),
+    reasons: z.array(z.enum(NOT_INSURED_REASONS, { error: "msg:survey.err.reasons" })).default([]),
+    elsewhere: z.enum(ELSEWHERE, { error: "msg:survey.err.elsewhere" }).default("NONE"),
+    elsewhereScheme: optionalText(40, "elsewhereScheme"),
+    elsewherePlace: optionalText(60, "elsewherePlace"),
+    declarant: z.enum(DECLARANT, { error: "msg:survey.err.declarant" }).default("SELF"),
+    declarantName: optionalText(40, "declarantName"),
     authorisationNoted: z.boolean().default(false),
-    surveyors: z.array(z.string().trim().min(1).max(20)).max(3, "msg:survey.err.surveyors"),
-    remarks: optionalText(500),
+    // 2–3 names: counted below, with the other rules (a failed array size check here would hide them)
+    surveyors: z.array(z.string().trim().min(1, "msg:survey.err.surveyors").max(20, "msg:survey.err.long.surveyors")),
+    remarks: optionalText(500, "remarks"),
   })
-  .superRefine((f, ctx) => {
-    const issue = (path: string, key: string) => ctx.addIssue({ code: "custom", path: [path], message: `msg:${key}` });
-    // Unit name is required when employed by a unit.
-    if (f.employment === "EMPLOYED" && !f.unitName) issue("unitName", "survey.err.unitName");
-    // A reason is required when no pension or no medical scheme is active after the visit.
-    if ((f.pension === "NONE" || f.medical === "NONE") && f.reasons.length === 0) issue("reasons", "survey.err.reasons");
-    // Guardian or agent must be named; an agent needs the written authorisation noted.
-    if (f.declarant !== "SELF" && !f.declarantName) issue("declarantName", "survey.err.declarantName");
-    if (f.declarant === "AGENT" && !f.authorisationNoted) issue("authorisationNoted", "survey.err.authorisation");
-    // Insured elsewhere needs the place.
-    if (f.elsewhere !== "NONE" && !f.elsewherePlace) issue("elsewherePlace", "survey.err.elsewherePlace");
-    // Surveys go in teams of 2–3 (seed 001 第十八条).
-    if (f.surveyors.length < 2) issue("surveyors", "survey.err.surveyors");
-  });
+  .superRefine(
+    (raw, ctx) => {
+      // Runs even when a field failed its own check (`when` below), so that an empty submit names every
+      // field to fill at once; a field that failed may hold its raw input here, hence the guards.
+      const f = raw as Partial<typeof raw>;
+      const issue = (path: string, key: string) => {
+        if (!ctx.issues.some((i) => i.path?.[0] === path)) ctx.addIssue({ code: "custom", path: [path], message: `msg:${key}` });
+      };
+      const reasons = Array.isArray(f.reasons) ? f.reasons : [];
+      const pension = answerList(f.pension);
+      const medical = answerList(f.medical);
+      const surveyors = Array.isArray(f.surveyors) ? f.surveyors : [];
+      const deceased = isDeceased({ reasons, noMobileReason: f.noMobileReason });
+      // Employment status, except for a person who has died.
+      if (!f.employment && !deceased) issue("employment", "survey.err.employment");
+      // Unit name is required when employed by a unit.
+      if (f.employment === "EMPLOYED" && !f.unitName) issue("unitName", "survey.err.unitName");
+      // 联系电话: the number, or why there is none (and what "other" means).
+      if (!f.mobile && !f.noMobileReason) issue("mobile", "survey.err.mobileOrReason");
+      if (f.mobile && f.noMobileReason) issue("noMobileReason", "survey.err.mobileAndReason");
+      if (f.noMobileReason === "OTHER" && !f.noMobileNote) issue("noMobileNote", "survey.err.noMobileNote");
+      // 现参保情况: at least one answer each; "none" is an answer of its own, not beside a scheme.
+      if (pension.length === 0) issue("pension", "survey.err.pension");
+      if (medical.length === 0) issue("medical", "survey.err.medical");
+      if (pension.includes("NONE") && pension.length > 1) issue("pension", "survey.err.pensionNone");
+      if (medical.includes("NONE") && medical.length > 1) issue("medical", "survey.err.medicalNone");
+      // A reason is required when no pension or no medical scheme is active after the visit.
+      if ((pension.includes("NONE") || medical.includes("NONE")) && reasons.length === 0) issue("reasons", "survey.err.reasons");
+      // Guardian or agent must be named; an agent needs the written authorisation noted.
+      if (f.declarant && f.declarant !== "SELF" && !f.declarantName) issue("declarantName", "survey.err.declarantName");
+      if (f.declarant === "AGENT" && !f.authorisationNoted && !deceased) issue("authorisationNoted", "survey.err.authorisation");
+      // Insured elsewhere needs the place.
+      if (f.elsewhere && f.elsewhere !== "NONE" && !f.elsewherePlace) issue("elsewherePlace", "survey.err.elsewherePlace");
+      // Surveys go in teams of 2–3 (seed 001 第十八条).
+      if (surveyors.length < 2 || surveyors.length > 3) issue("surveyors", "survey.err.surveyors");
+    },
+    { when: () => true },
+  );
 export type TSurveyForm = z.infer<typeof ZSurveyForm>;
 
 /**
@@ -94,9 +156,12 @@ export const ZSurveyDraft = z.strictObject({
   residenceRegionCode: z.string().regex(/^\d{0,12}$/).optional(),
   residenceAddress: draftText(200),
   mobile: draftText(20),
+  noMobileReason: draftChoice(NO_MOBILE_REASONS),
+  noMobileNote: draftText(60),
   landline: draftText(20),
-  pension: draftChoice(PENSION),
-  medical: draftChoice(MEDICAL),
+  // a list since pension / medical take more than one answer; a string in drafts kept before
+  pension: z.union([draftChoice(PENSION), z.array(z.enum(PENSION)).max(PENSION.length)]).optional(),
+  medical: z.union([draftChoice(MEDICAL), z.array(z.enum(MEDICAL)).max(MEDICAL.length)]).optional(),
   unemployment: z.boolean().optional(),
   workInjury: z.boolean().optional(),
   maternity: z.boolean().optional(),
@@ -149,9 +214,14 @@ export const ZNewPerson = z.object({
   idNumber: z
     .string()
     .trim()
-    .refine((v) => validateIdNumber(v).ok, "msg:survey.err.idNumber"),
-  name: z.string().trim().min(1, "msg:survey.err.required").max(40),
-  hukouAddress: optionalText(200),
+    .min(1, "msg:survey.err.idNumberMissing")
+    .superRefine((v, ctx) => {
+      // the message says what is wrong with it: length, characters, check digit or birth date
+      const check = validateIdNumber(v);
+      if (!check.ok) ctx.addIssue({ code: "custom", message: `msg:survey.err.id.${check.reason}` });
+    }),
+  name: z.string().trim().min(1, "msg:survey.err.newPersonName").max(40, "msg:survey.err.long.name"),
+  hukouAddress: optionalText(200, "hukouAddress"),
 });
 export type TNewPerson = z.input<typeof ZNewPerson>;
 
@@ -160,7 +230,7 @@ export function fieldErrorKeys(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of error.issues) {
     const field = String(i.path[0] ?? "_");
-    out[field] ??= i.message.startsWith("msg:") ? i.message.slice(4) : "survey.err.invalid";
+    out[field] ??= i.message.startsWith("msg:") ? i.message.slice(4) : `survey.err.field.${field}`;
   }
   return out;
 }

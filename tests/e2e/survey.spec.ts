@@ -33,8 +33,9 @@ async function fillAndSubmit(page: Page, opts: { mobile: string }) {
   await form.getByLabel("community").selectOption({ index: 1 });
   await expect(form.getByLabel("community")).toHaveValue(/^320402002\d{3}$/);
   await form.locator('input[name="mobile"]').fill(opts.mobile);
-  await form.locator('select[name="pension"]').selectOption("RESIDENT");
-  await form.locator('select[name="medical"]').selectOption("RESIDENT");
+  // pension and medical: checkboxes, more than one answer allowed
+  await form.getByTestId("group-pension").getByLabel("城乡居民养老").check();
+  await form.getByTestId("group-medical").getByLabel("城乡居民医保").check();
   await form.locator('input[name="surveyors"]').fill("张洋");
   await form.getByRole("button", { name: "提交" }).click();
   // Two mistakes: no unit name for someone employed by a unit, one surveyor only.
@@ -43,7 +44,9 @@ async function fillAndSubmit(page: Page, opts: { mobile: string }) {
   await form.locator('input[name="unitName"]').fill("常州市天宁区某某机械有限公司");
   await form.locator('input[name="surveyors"]').fill("张洋、徐艳");
   await form.getByRole("button", { name: "提交" }).click();
-  await expect(page).toHaveURL(/\/survey$/);
+  // success is confirmed on the list, among the submitted tasks
+  await expect(page).toHaveURL(/\/survey\?tab=submitted/);
+  await expect(page.getByTestId("submitted-banner")).toBeVisible();
 }
 
 async function review(browser: Browser, login: string, taskId: number, decision: "approve" | "return", after: string, comment?: string) {
@@ -73,6 +76,9 @@ test("surveyor submits on a phone, street and district approve, the registry sho
   const page = await phone(browser);
   await signIn(page, "surveyor1");
   await page.goto("/survey");
+  // found by a part of the ID number in the 待调查 tab
+  await page.getByTestId("survey-search").locator('input[name="q"]').fill(task.id_number.slice(-7));
+  await page.getByTestId("survey-search").getByRole("button", { name: "查找" }).click();
   await page.getByTestId(`task-${task.id}`).getByRole("link").click();
   await expect(page.getByTestId("prefilled")).toContainText(task.id_number);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -107,7 +113,7 @@ test("a district return goes back to the surveyor, who edits and resubmits", asy
   await expect(form.locator('input[name="unitName"]')).toHaveValue("常州市天宁区某某机械有限公司");
   await form.locator('input[name="mobile"]').fill("13800002222");
   await form.getByRole("button", { name: "提交" }).click();
-  await expect(page).toHaveURL(/\/survey$/);
+  await expect(page).toHaveURL(/\/survey\?tab=submitted/);
   await expect(page.getByTestId(`task-${task.id}`).getByTestId("task-state")).toHaveText("已提交");
 });
 

@@ -23,7 +23,7 @@ import type { TTaskState } from "@/lib/review/workflow";
 import { assignSelection, communityStaff, createCommunityTeam, listStreetTasks, rosterRows } from "@/lib/survey/assign";
 import { addNewlyFoundPerson, closeUnreachable, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
 import { printCommunityForms, printCommunitySummary, printPersonForm, printTaskForm } from "@/lib/survey/print";
-import { getTaskDetail, listTasks, taskProgress } from "@/lib/survey/queries";
+import { getTaskDetail, listTasks, surveyList, taskProgress } from "@/lib/survey/queries";
 import { listRegionsForAdmin, listUsers } from "@/lib/users/queries";
 import { freshDatabase } from "../helpers/db";
 
@@ -127,6 +127,7 @@ const OPERATIONS: Record<string, Operation> = {
   "task.reopen": { permission: "task:reopen", scope: "record", run: async (a, r) => { const t = await taskIn(r, "UNREACHABLE"); return reopenTask(a, t.id, t.version); } },
   "task.progress": { permission: "task:view", scope: "region", run: (a, r) => taskProgress(a, r), empty: (x) => (x as unknown[]).length === 0 },
   "task.list": { permission: "task:view", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await listTasks(a).catch(() => [])).filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
+  "survey.list": { permission: "survey:fill", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return (await surveyList(a, { tab: "open" }, 1, 100_000)).items.filter((x) => x.id === t.id); }, empty: (x) => (x as unknown[]).length === 0 },
   "task.detail": { permission: "task:view", scope: "record", run: async (a, r) => getTaskDetail(a, (await taskIn(r, "ASSIGNED")).id) },
   // 入户登记 (/survey)
   "survey.saveDraft": { permission: "survey:fill", scope: "record", run: async (a, r) => { const t = await taskIn(r, "ASSIGNED"); return saveDraft(a, t.id, { mobile: "139" }, t.version); } },
@@ -238,7 +239,8 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(print)/print/community/[code]/roster/page.tsx": ["print.roster"],
   "app/(print)/print/community/[code]/roster/export/route.ts": ["print.roster"],
   "app/(print)/print/community/[code]/summary/export/route.ts": ["print.summary"],
-  "app/(portal)/survey/page.tsx": ["task.list", "survey.newPerson"],
+  "app/(portal)/survey/page.tsx": ["survey.list", "survey.newPerson"],
+  "app/(portal)/survey/export/route.ts": ["survey.list"],
   "app/(portal)/survey/[taskId]/page.tsx": ["task.detail", "survey.saveDraft", "survey.submit", "survey.visit", "survey.unreachable"],
   "app/(portal)/review/page.tsx": ["review.queue", "review.bulk"],
   "app/(portal)/review/export/route.ts": ["review.queue"],

@@ -19,7 +19,9 @@ CREATE TEMP TABLE outreach_in ON COMMIT DROP AS
 WITH run AS (
   SELECT id, input_batch_ids FROM comparison_run WHERE id = $1
 ), surveyed AS (
-  SELECT DISTINCT ON (t.id_number) t.id_number, f.data ->> 'pension' AS pension, f.data ->> 'medical' AS medical
+  -- pension / medical: a list of answers (one string in forms kept before); jsonb @> finds "NONE" in either
+  SELECT DISTINCT ON (t.id_number) t.id_number, (f.data -> 'pension') @> '"NONE"'::jsonb AS pension_none,
+         (f.data -> 'medical') @> '"NONE"'::jsonb AS medical_none
     FROM survey_task t
     JOIN survey_form f ON f.task_id = t.id
    WHERE t.state = 'DISTRICT_APPROVED'
@@ -32,7 +34,7 @@ SELECT r.id_number, r.count_region_code AS region_code, r.category, r.missing_sc
  WHERE r.run_id = $1
    AND (r.category IN ('NOT_INSURED', 'PARTIAL', 'INTERRUPTED')
         OR (r.category NOT IN ('EXCLUDED', 'CONFIRMED') AND cardinality(r.missing_schemes) > 0
-            AND (s.pension = 'NONE' OR s.medical = 'NONE')));
+            AND (s.pension_none OR s.medical_none)));
 CREATE UNIQUE INDEX ON outreach_in (id_number);
 ANALYZE outreach_in;
 

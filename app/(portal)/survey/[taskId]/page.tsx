@@ -17,8 +17,9 @@ import { parseId } from "@/lib/http/params";
 
 const input = "rounded border border-slate-300 px-3 py-2";
 
-export default async function SurveyTaskPage({ params }: { params: Promise<{ taskId: string }> }) {
+export default async function SurveyTaskPage({ params, searchParams }: { params: Promise<{ taskId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { taskId } = await params;
+  const added = (await searchParams).added === "1";
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
   const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "survey:fill", "survey"));
@@ -28,8 +29,18 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
   const { task } = detail;
   const editable = EDITABLE_STATES.includes(task.state as TTaskState);
   const data = (task.form?.data ?? {}) as Record<string, unknown>;
-  const initial = { ...data, surveyors: Array.isArray(data.surveyors) ? (data.surveyors as string[]).join("、") : (data.surveyors ?? "") };
-  delete (initial as Record<string, unknown>).newPerson;
+  const initial: Record<string, unknown> = { ...data, surveyors: Array.isArray(data.surveyors) ? (data.surveyors as string[]).join("、") : (data.surveyors ?? "") };
+  delete initial.newPerson;
+  // Surveyors are filled from the team (its members' names) until the form names them itself.
+  const teamNames = (task.team?.memberIds ?? []).map((id) => detail.names.get(id)).filter((n): n is string => Boolean(n));
+  const surveyorsFromTeam = editable && !initial.surveyors && teamNames.length > 0;
+  if (surveyorsFromTeam) initial.surveyors = teamNames.join("、");
+  // The residence starts from the person's known one (the registry's, else the task's community), not "outside the city".
+  const residenceFromRegistry = editable && !("residenceRegionCode" in data);
+  if (residenceFromRegistry) {
+    initial.residenceRegionCode = detail.person?.residenceRegionCode ?? task.regionCode;
+    if (!("residenceAddress" in data) && detail.person?.residenceAddress) initial.residenceAddress = detail.person.residenceAddress;
+  }
   const returned = [...task.events].reverse().find((e) => e.event === "return");
   return (
     <div className="mx-auto max-w-2xl space-y-4">
@@ -39,6 +50,11 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
           {t(`task.state.${task.state}`)}
         </span>
       </div>
+      {added && (
+        <p role="status" className="rounded border border-green-200 bg-green-50 p-3 text-sm text-green-800" data-testid="added-banner">
+          {t("survey.added")}
+        </p>
+      )}
       {task.state === "RETURNED" && returned?.comment && (
         <p className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800" data-testid="returned-comment">
           {t("survey.returnedComment")}：{returned.comment}
@@ -56,7 +72,17 @@ export default async function SurveyTaskPage({ params }: { params: Promise<{ tas
           </Link>
         )}
       </div>
-      <SurveyForm taskId={task.id} version={task.version} initial={initial} locale={locale} editable={editable} regions={tree.regions} cityName={tree.cityName} />
+      <SurveyForm
+        taskId={task.id}
+        version={task.version}
+        initial={initial}
+        locale={locale}
+        editable={editable}
+        regions={tree.regions}
+        cityName={tree.cityName}
+        surveyorsHint={surveyorsFromTeam ? t("survey.surveyorsFromTeam") : undefined}
+        residenceHint={residenceFromRegistry ? t("survey.residenceFromRegistry") : undefined}
+      />
       {editable && (
         <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
           <h2 className="font-medium">{t("survey.recordVisit")}</h2>
