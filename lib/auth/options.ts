@@ -1,24 +1,28 @@
-import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
+import { hashPassword, needsRehash, verifyPassword } from "./password-hash";
 import { clearAccount, clientAddress, lockedUntil, accountKey, addressKey, recordFailure } from "./throttle";
 
 const ZCredentials = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 
-let dummyHash: string | undefined;
+let dummyHash: Promise<string> | undefined;
 
-/** Checks a login and password; null when either is wrong, or the account is disabled or not confirmed. */
-export async function verifyCredentials(login: string, password: string): Promise<{ id: number; login: string; sessionVersion: number } | null> {
-  const user = await prisma().user.findUnique({ where: { login } });
+/**
+ * Checks a login and password; null when either is wrong, or the account is disabled or not
+ * confirmed. `rehash` is a new hash of the password when the stored one is of an older kind
+ * (bcrypt, lib/auth/password-hash.ts), for the caller to store.
+ */
+export async function verifyCredentials(login: string, password: string): Promise<{ id: number; login: string; sessionVersion: number; rehash?: string } | null> {
+  const user = await prisma().user.findUnique({ where: { login }, select: { id: true, login: true, passwordHash: true, active: true, confirmedAt: true, sessionVersion: true } });
   // Compare against a fixed hash when the login is unknown, so response time does not reveal
   // which logins exist.
-  const hash = user?.passwordHash ?? (dummyHash ??= bcrypt.hashSync("not-a-password", 10));
-  const ok = await bcrypt.compare(password, hash);
+  const hash = user?.passwordHash ?? (await (dummyHash ??= hashPassword("not-a-password")));
+  const ok = await verifyPassword(password, hash);
   if (!user || !ok || !user.active || !user.confirmedAt) return null;
-  return { id: user.id, login: user.login, sessionVersion: user.sessionVersion };
+  return { id: user.id, login: user.login, sessionVersion: user.sessionVersion, rehash: needsRehash(hash) ? await hashPassword(password) : undefined };
 }
 
 /** Thrown from authorize(): next-auth hands its message to the sign-in form as `error`. */
@@ -42,9 +46,9 @@ export async function signInAttempt(login: string, password: string, address: st
     return null;
   }
   await clearAccount(login);
-  await prisma().user.update({ where: { id: user.id }, data: { lastActiveAt: new Date() } });
+  await prisma().user.update({ where: { id: user.id }, data: { lastActiveAt: new Date(), ...(user.rehash ? { passwordHash: user.rehash } : {}) } });
   await writeAudit(user, { action: "auth.sign-in", detail: { login, address } });
-  return user;
+  return { id: user.id, login: user.login, sessionVersion: user.sessionVersion };
 }
 
 /** Ends every session of the user whose token this is (when the token is still current). */

@@ -1,4 +1,4 @@
-import bcrypt from "bcryptjs";
+import { hashPassword } from "@/lib/auth/password-hash";
 import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -72,7 +72,7 @@ function actionId(file: string, name: string): string {
 /**
  * Surveyor accounts for the load: one team of two in every community with open tasks that has no
  * team yet, its tasks assigned to it. Written as prisma/seed/demo.ts writes its demo accounts
- * (bcrypt hash, confirmed, with their post), password DEMO_PASSWORD.
+ * (password hash from lib/auth/password-hash.ts, confirmed, with their post), password DEMO_PASSWORD.
  */
 async function prepareTeams(client: pg.Client): Promise<void> {
   const { rows: communities } = await client.query<{ code: string; n: string }>(
@@ -80,7 +80,7 @@ async function prepareTeams(client: pg.Client): Promise<void> {
       WHERE t.state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM survey_team s WHERE s.community_code = t.region_code)
       GROUP BY 1 ORDER BY count(*) DESC, 1`,
   );
-  const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
+  const hash = await hashPassword(DEMO_PASSWORD);
   await client.query("BEGIN");
   for (const [i, c] of communities.entries()) {
     const ids: number[] = [];
@@ -168,7 +168,9 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] (bad --${k})`);
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
-  const server = await startEmbedded({ dir: path.join(work, "pg"), database: "load", persistent: false });
+  // fsync on, as in production (a throwaway cluster would skip it): with synchronous_commit = on
+  // (PostgreSQL's default, never changed here) every commit waits for its WAL to reach the disk.
+  const server = await startEmbedded({ dir: path.join(work, "pg"), database: "load", persistent: false, fsync: true });
   let app: ChildProcess | null = null;
   const client = new pg.Client({ connectionString: server.url });
   try {
@@ -278,9 +280,18 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     stats.signIn.ms.length = 0;
     deadline = performance.now() + seconds * 1000;
 
+    const load0 = os.loadavg()[0];
+    const cpu0 = { portal: treeCpuSeconds(app.pid), postgres: treeCpuSeconds(server.pid), generator: process.cpuUsage() };
     t = performance.now();
     await Promise.all(vus.map(runVu));
     const elapsed = (performance.now() - t) / 1000;
+    const generatorUsage = process.cpuUsage(cpu0.generator);
+    const cpu = {
+      portal: treeCpuSeconds(app.pid) - cpu0.portal,
+      postgres: treeCpuSeconds(server.pid) - cpu0.postgres,
+      generator: (generatorUsage.user + generatorUsage.system) / 1e6,
+    };
+    const load1 = os.loadavg()[0];
 
     // The database afterwards: what was answered ok must be there, once.
     const { rows: stored } = await client.query<{ id: number }>(
@@ -303,6 +314,15 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     }
     for (const e of errorSamples) console.log(`  error: ${e}`);
     console.log(`${submitted.length} submissions answered ok in ${elapsed.toFixed(1)} s; ${extra[0].n} tasks SUBMITTED without an ok answer`);
+    // CPU spent while the users worked, by the portal (next start and its workers), PostgreSQL (all
+    // its processes) and this generator, per submission: comparable between runs on a busy machine,
+    // where the wall-clock rate mostly measures the neighbours. Load average at start and end.
+    const per = (x: number) => (submitted.length ? ((x * 1000) / submitted.length).toFixed(1) : "-");
+    console.log(
+      `cpu_s portal=${cpu.portal.toFixed(1)} postgres=${cpu.postgres.toFixed(1)} generator=${cpu.generator.toFixed(1)}; ` +
+        `cpu_ms_per_submission portal=${per(cpu.portal)} postgres=${per(cpu.postgres)} generator=${per(cpu.generator)}; ` +
+        `cores=${os.cpus().length} load_average=${load0.toFixed(1)}→${load1.toFixed(1)}`,
+    );
     const errors = stats.signIn.errors + stats.list.errors + stats.submit.errors;
     const p95 = percentile([...stats.submit.ms].sort((a, b) => a - b), 95);
     console.log(`submissions_per_s=${(submitted.length / elapsed).toFixed(1)} p95_ms=${p95.toFixed(0)} errors=${errors} lost=${lost} doubled=${doubled}`);
@@ -320,6 +340,40 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * CPU time (user + system, seconds) used so far by a process and its live descendants, from
+ * /proc (Linux); 0 where there is no /proc. Children that already exited are not counted.
+ */
+export function treeCpuSeconds(root: number | undefined): number {
+  if (!root || !fs.existsSync("/proc/self/stat")) return 0;
+  const stats: { pid: number; ppid: number; ticks: number }[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid … utime stime …": comm may hold spaces, so split after its ")".
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    stats.push({ pid: Number(name), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+  }
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  const ticks = new Map(stats.map((s) => [s.pid, s.ticks]));
+  let sum = 0;
+  for (const todo = [root]; todo.length; ) {
+    const pid = todo.pop()!;
+    sum += ticks.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return sum / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every Linux architecture. */
+const CLOCK_TICKS = 100;
 
 /**
  * The value an action returned, from its React Flight answer: row 0 names the row holding it
