@@ -14,20 +14,24 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** The audit row of an entry (the columns' Prisma names), as writeAudit writes it; also for writers in set-based SQL. */
+export function auditRecord(actor: Pick<Actor, "id" | "login"> | null, entry: AuditEntry) {
+  return {
+    userId: actor?.id ?? null,
+    userLogin: actor?.login ?? null,
+    action: entry.action,
+    entity: entry.entity ?? null,
+    entityId: entry.entityId ?? null,
+    regionCode: entry.regionCode ?? null,
+    reason: entry.reason ?? null,
+    detail: entry.detail ?? undefined,
+  };
+}
+
 export async function writeAudit(actor: Pick<Actor, "id" | "login"> | null, entry: AuditEntry, tx?: Tx): Promise<void> {
   const db = tx ?? prisma();
-  await db.auditLog.create({
-    data: {
-      userId: actor?.id ?? null,
-      userLogin: actor?.login ?? null,
-      action: entry.action,
-      entity: entry.entity ?? null,
-      entityId: entry.entityId ?? null,
-      regionCode: entry.regionCode ?? null,
-      reason: entry.reason ?? null,
-      detail: (entry.detail ?? undefined) as never,
-    },
-  });
+  const record = auditRecord(actor, entry);
+  await db.auditLog.create({ data: { ...record, detail: record.detail as never } });
 }
 
 /**
