@@ -164,8 +164,9 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
   const persons = Number(flags.persons ?? 30_000);
   const max = Number(flags.max ?? 100_000);
   const perSession = Number(flags["per-session"] ?? 50);
-  for (const [k, v] of Object.entries({ users, seconds, persons, max, perSession })) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] (bad --${k})`);
+  const workers = Number(flags.workers ?? process.env.PORTAL_WORKERS ?? os.availableParallelism());
+  for (const [k, v] of Object.entries({ users, seconds, persons, max, perSession, workers })) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] [--workers W] (bad --${k})`);
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
   // fsync on, as in production (a throwaway cluster would skip it): with synchronous_commit = on
@@ -190,7 +191,9 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     const submitId = actionId("lib/survey/actions.ts", "submitFormAction");
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    app = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+    // The portal as `npm start` runs it: `next start` in --workers processes (default: one per CPU)
+    // behind the one port (lib/cli/serve-cluster.mjs).
+    app = spawn(process.execPath, [path.join(ROOT, "lib/cli/serve-cluster.mjs"), "--workers", String(workers), "--", "start", "-H", "127.0.0.1", "-p", String(port)], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, NODE_ENV: "production", DATABASE_URL: server.url, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NEXT_TELEMETRY_DISABLED: "1" },
@@ -205,7 +208,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
       }
       await new Promise((r) => setTimeout(r, 300));
     }
-    console.log(`portal on ${base}; ${users} users for at most ${seconds} s …`);
+    console.log(`portal on ${base} (${workers} worker process${workers === 1 ? "" : "es"}); ${users} users for at most ${seconds} s …`);
 
     const stats: Record<"signIn" | "list" | "submit", Stat> = { signIn: { ms: [], errors: 0 }, list: { ms: [], errors: 0 }, submit: { ms: [], errors: 0 } };
     const submitted: number[] = [];
@@ -271,12 +274,17 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
       }
     };
 
-    // Warm-up, not measured: every route the load uses answers once (a production server still
-    // loads each route's code on its first request). Nothing is submitted.
-    const warm = new Session(base);
+    // Warm-up, not measured: every route the load uses answers once in every worker (a production
+    // server still loads each route's code on its first request; parallel sessions open parallel
+    // connections, which the workers take in turn). Nothing is submitted.
     const first = vus.find((v) => v.sessions.length > 0)!.sessions[0];
-    if (!(await signIn(warm, first.login))) throw new Error(`warm-up: ${first.login} could not sign in`);
-    for (const url of ["/survey", `/survey/${first.tasks[0].id}`]) await (await warm.request(url)).arrayBuffer();
+    await Promise.all(
+      Array.from({ length: 2 * workers }, async () => {
+        const warm = new Session(base);
+        if (!(await signIn(warm, first.login))) throw new Error(`warm-up: ${first.login} could not sign in`);
+        for (const url of ["/survey", `/survey/${first.tasks[0].id}`]) await (await warm.request(url)).arrayBuffer();
+      }),
+    );
     stats.signIn.ms.length = 0;
     deadline = performance.now() + seconds * 1000;
 
