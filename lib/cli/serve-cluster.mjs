@@ -27,8 +27,10 @@ if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
 }
 
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
-// Workers run `next start` itself, without the primary's flags (a tsx loader, an inspector).
-cluster.setupPrimary({ exec: nextBin, args: nextArgs, execArgv: [] });
+// Workers run `next start` itself, without the primary's flags (a tsx loader, an inspector), but
+// with PORTAL_WORKER_NODE_ARGS if set: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every worker.
+const execArgv = (process.env.PORTAL_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+cluster.setupPrimary({ exec: nextBin, args: nextArgs, execArgv });
 
 let stopping = false;
 let exitCode = 0;
