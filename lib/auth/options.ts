@@ -3,6 +3,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
+import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { hashPassword, needsRehash, verifyPassword } from "./password-hash";
 import { clearAccount, clientAddress, lockedUntil, accountKey, addressKey, recordFailure } from "./throttle";
 
@@ -64,6 +65,8 @@ export async function revokeSessions(token: { uid?: unknown; sv?: unknown } | nu
 export const authOptions: NextAuthOptions = {
   // maxAge is the absolute limit; the idle timeout is lib/auth/session.ts IDLE_MINUTES.
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  // next-auth's token format, with the derived key kept (lib/auth/jwt.ts).
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: "/sign-in" },
   providers: [
     CredentialsProvider({

@@ -1,9 +1,10 @@
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { writeAudit } from "@/lib/audit/log";
 import { pool, prisma } from "@/lib/db/client";
 import type { Actor, TRole } from "@/lib/policy";
-import { authOptions } from "./options";
+import { decodeSessionToken } from "./jwt";
 
 export interface SessionUser extends Actor {
   realName: string;
@@ -84,7 +85,16 @@ export async function resolveSessionToken(token: SessionToken | null | undefined
 
 /** The valid session of this request, including one that must change its password first. */
 export async function resolveSession(): Promise<ResolvedSession | null> {
-  return resolveSessionToken((await getServerSession(authOptions)) as SessionToken | null);
+  // The token straight from its cookie (next-auth's getToken: cookie name, chunks), decoded once.
+  // getServerSession would also run next-auth's session handler, which encodes a fresh token that
+  // a page cannot even set; the session's limits are the token's absolute maxAge and the idle
+  // timeout and session version checked below.
+  const jar = await cookies();
+  const token = await getToken({
+    req: { cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])), headers: {} } as never,
+    decode: decodeSessionToken,
+  }).catch(() => null);
+  return resolveSessionToken(token as SessionToken | null);
 }
 
 /**
