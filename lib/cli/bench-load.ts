@@ -9,7 +9,7 @@ import zlib from "node:zlib";
 import pg from "pg";
 import { freePort, startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
-import { setEnv } from "@/lib/env";
+import { env, setEnv } from "@/lib/env";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 import { buildIfNeeded, ROOT } from "./build";
 
@@ -189,7 +189,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
   const persons = Number(flags.persons ?? 30_000);
   const max = Number(flags.max ?? 100_000);
   const perSession = Number(flags["per-session"] ?? 50);
-  const workers = Number(flags.workers ?? process.env.PORTAL_WORKERS ?? os.availableParallelism());
+  const workers = Number(flags.workers ?? env().PORTAL_WORKERS ?? os.availableParallelism());
   for (const [k, v] of Object.entries({ users, seconds, persons, max, perSession, workers })) {
     if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] [--workers W] (bad --${k})`);
   }

@@ -1,7 +1,7 @@
 // The production server on every core: `node lib/cli/serve-cluster.mjs --workers N -- <next start
 // arguments>` forks N worker processes (node:cluster), each running `next start` as it is; their
 // listening sockets are one, shared through the primary, which hands out connections round-robin.
-// N defaults to PORTAL_WORKERS, else the number of CPUs. The portal keeps no state of its own in a
+// N defaults to the number of CPUs (lib/cli/start.ts passes PORTAL_WORKERS, validated by lib/env.ts). The portal keeps no state of its own in a
 // process — sessions are signed cookies checked against the database, sign-in throttling and job
 // progress are tables — so any worker can serve any request. A worker that dies is replaced (not
 // one that dies within seconds of starting, twice in a row: then the server stops). SIGINT/SIGTERM
@@ -19,10 +19,10 @@ const own = dash === -1 ? argv : argv.slice(0, dash);
 const nextArgs = dash === -1 ? ["start"] : argv.slice(dash + 1);
 
 const flag = own.indexOf("--workers");
-const requested = flag !== -1 ? own[flag + 1] : process.env.PORTAL_WORKERS;
+const requested = flag !== -1 ? own[flag + 1] : undefined;
 const workers = requested === undefined || requested === "" ? os.availableParallelism() : Number(requested);
 if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
-  console.error(`serve-cluster: --workers / PORTAL_WORKERS must be a whole number from 1 to 256 (got ${requested})`);
+  console.error(`serve-cluster: --workers must be a whole number from 1 to 256 (got ${requested})`);
   process.exit(2);
 }
 

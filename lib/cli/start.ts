@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded, ROOT } from "./build";
 import { appDatabase, authSecret } from "@/lib/db/database";
@@ -25,10 +26,10 @@ async function main() {
   const port = env().PORT;
   // Production: `next start` in several worker processes behind the one port (serve-cluster.mjs),
   // by default one per CPU; `--workers N` or PORTAL_WORKERS=N chooses. `next dev` stays one process.
-  const workers = flagValue("--workers") ?? process.env.PORTAL_WORKERS;
+  const workers = flagValue("--workers") ?? String(env().PORTAL_WORKERS ?? os.availableParallelism());
   const command = dev
     ? [path.join(ROOT, "node_modules/next/dist/bin/next"), "dev", "-p", String(port)]
-    : [path.join(ROOT, "lib/cli/serve-cluster.mjs"), ...(workers ? ["--workers", workers] : []), "--", "start", "-p", String(port)];
+    : [path.join(ROOT, "lib/cli/serve-cluster.mjs"), "--workers", workers, "--", "start", "-p", String(port)];
   const child = spawn(process.execPath, command, {
     cwd: ROOT,
     stdio: "inherit",
