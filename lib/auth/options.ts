@@ -1,11 +1,11 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { writeAudit } from "@/lib/audit/log";
-import { prisma } from "@/lib/db/client";
+import { auditRecord, writeAudit } from "@/lib/audit/log";
+import { pool, prisma } from "@/lib/db/client";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { hashPassword, needsRehash, verifyPassword } from "./password-hash";
-import { clearAccount, clientAddress, lockedUntil, accountKey, addressKey, recordFailure } from "./throttle";
+import { clientAddress, lockedUntil, accountKey, addressKey, recordFailure } from "./throttle";
 
 const ZCredentials = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 
@@ -46,9 +46,17 @@ export async function signInAttempt(login: string, password: string, address: st
     await recordFailure(login, address);
     return null;
   }
-  await clearAccount(login);
-  await prisma().user.update({ where: { id: user.id }, data: { lastActiveAt: new Date(), ...(user.rehash ? { passwordHash: user.rehash } : {}) } });
-  await writeAudit(user, { action: "auth.sign-in", detail: { login, address } });
+  // One statement, one commit: the login's failure count cleared (not the address's), the idle
+  // clock started, an older kind of hash replaced, and the audit row.
+  const audit = auditRecord(user, { action: "auth.sign-in", detail: { login, address } });
+  await pool().query(
+    `WITH cleared AS (DELETE FROM sign_in_throttle WHERE key = $1),
+          touched AS (UPDATE app_user SET last_active_at = now(), updated_at = now(), password_hash = COALESCE($3, password_hash) WHERE id = $2)
+     INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, reason, detail)
+     SELECT a."userId", a."userLogin", a.action, a.entity, a."entityId", a."regionCode", a.reason, a.detail
+       FROM jsonb_to_record($4::jsonb) AS a("userId" int, "userLogin" text, action text, entity text, "entityId" text, "regionCode" text, reason text, detail jsonb)`,
+    [accountKey(login), user.id, user.rehash ?? null, JSON.stringify(audit)],
+  );
   return { id: user.id, login: user.login, sessionVersion: user.sessionVersion };
 }
 
