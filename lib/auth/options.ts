@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { auditRecord, writeAudit } from "@/lib/audit/log";
+import { auditInsertSql, auditRecord, writeAudit } from "@/lib/audit/log";
 import { pool, prisma } from "@/lib/db/client";
 import { decodeSessionToken, encodeSessionToken } from "./jwt";
 import { hashPassword, needsRehash, verifyPassword } from "./password-hash";
@@ -17,7 +17,11 @@ let dummyHash: Promise<string> | undefined;
  * (bcrypt, lib/auth/password-hash.ts), for the caller to store.
  */
 export async function verifyCredentials(login: string, password: string): Promise<{ id: number; login: string; sessionVersion: number; rehash?: string } | null> {
-  const user = await prisma().user.findUnique({ where: { login }, select: { id: true, login: true, passwordHash: true, active: true, confirmedAt: true, sessionVersion: true } });
+  const { rows } = await pool().query<{ id: number; login: string; passwordHash: string; active: boolean; confirmedAt: Date | null; sessionVersion: number }>(
+    `SELECT id, login, password_hash AS "passwordHash", active, confirmed_at AS "confirmedAt", session_version AS "sessionVersion" FROM app_user WHERE login = $1`,
+    [login],
+  );
+  const user = rows[0];
   // Compare against a fixed hash when the login is unknown, so response time does not reveal
   // which logins exist.
   const hash = user?.passwordHash ?? (await (dummyHash ??= hashPassword("not-a-password")));
@@ -52,9 +56,7 @@ export async function signInAttempt(login: string, password: string, address: st
   await pool().query(
     `WITH cleared AS (DELETE FROM sign_in_throttle WHERE key = $1),
           touched AS (UPDATE app_user SET last_active_at = now(), updated_at = now(), password_hash = COALESCE($3, password_hash) WHERE id = $2)
-     INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, reason, detail)
-     SELECT a."userId", a."userLogin", a.action, a.entity, a."entityId", a."regionCode", a.reason, a.detail
-       FROM jsonb_to_record($4::jsonb) AS a("userId" int, "userLogin" text, action text, entity text, "entityId" text, "regionCode" text, reason text, detail jsonb)`,
+     ${auditInsertSql(4)}`,
     [accountKey(login), user.id, user.rehash ?? null, JSON.stringify(audit)],
   );
   return { id: user.id, login: user.login, sessionVersion: user.sessionVersion };
