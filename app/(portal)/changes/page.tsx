@@ -1,5 +1,5 @@
+import { forbidden } from "next/navigation";
 import { ChangeList, type ChangeCardData } from "@/components/changes/change-list";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { canSeeChanges, type ChangeListRow, listChangeRequests } from "@/lib/changes/queries";
 import { getT } from "@/lib/i18n/server";
@@ -14,7 +14,7 @@ function card(r: ChangeListRow): ChangeCardData {
 export default async function ChangesPage() {
   const user = await requireUser();
   const t = await getT();
-  if (!canSeeChanges(user)) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!canSeeChanges(user)) forbidden();
   const { pending, recent } = await listChangeRequests(user);
   return (
     <div className="space-y-6">

@@ -1,7 +1,7 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
 import { startComparisonAction } from "@/lib/comparison/actions";
 import { listRuns } from "@/lib/comparison/queries";
 import { CATEGORIES } from "@/lib/comparison/run";
@@ -14,7 +14,7 @@ import { roleHas } from "@/lib/policy";
 export default async function ComparisonsPage() {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "comparison:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "comparison:view")) forbidden();
   const runs = await listRuns(user);
   const running = runs.some((r) => r.status === "RUNNING");
   const today = new Date().toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { maskIdNumber } from "@/lib/ids/id-number";
@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 export default async function RegistryPage({ searchParams }: { searchParams: Promise<{ s?: string | string[] }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "person:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "person:view")) forbidden();
   const s = (await searchParams).s;
   const searched = typeof s === "string" ? s : null;
   const id = searched ? idNumberOfRef(searched) : null;

@@ -1,4 +1,4 @@
-import { MessagePage } from "@/components/ui/message-page";
+import { forbidden } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -8,7 +8,7 @@ import { listRegionsForAdmin } from "@/lib/users/queries";
 export default async function AdminRegionsPage() {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "admin:regions")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "admin:regions")) forbidden();
   const regions = await listRegionsForAdmin(user);
   return (
     <div className="space-y-4">

@@ -1,5 +1,5 @@
+import { forbidden } from "next/navigation";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -12,7 +12,7 @@ const input = "rounded border border-slate-300 px-2 py-1 text-sm";
 export default async function UsersPage() {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "admin:users")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "admin:users")) forbidden();
   const [users, regions] = await Promise.all([listUsers(user), listRegionsForAdmin(user)]);
   const roleOptions = ROLES.map((r) => (
     <option key={r} value={r}>
