@@ -10,6 +10,8 @@ const ZEnv = z.object({
   NEXTAUTH_SECRET: z.string().min(16).optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** `next start` worker processes behind the port (lib/cli/serve-cluster.mjs); default: one per CPU. */
+  PORTAL_WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   /** 4-digit code of the city this portal serves (常州 3204). */
   CITY_CODE: z.string().regex(/^\d{4}$/).default("3204"),
   CHROMIUM_PATH: z.string().optional(),

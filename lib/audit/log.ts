@@ -1,6 +1,6 @@
 import type { Actor } from "@/lib/policy";
 import type { Tx } from "@/lib/db/client";
-import { prisma } from "@/lib/db/client";
+import { pool } from "@/lib/db/client";
 
 // Append-only audit writer (the table refuses UPDATE/DELETE by trigger). Call it with the
 // transaction client of the change it records, so that the change and its trace commit together.
@@ -14,20 +14,36 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** The audit row of an entry (the columns' Prisma names), as writeAudit writes it; also for writers in set-based SQL. */
+export function auditRecord(actor: Pick<Actor, "id" | "login"> | null, entry: AuditEntry) {
+  return {
+    userId: actor?.id ?? null,
+    userLogin: actor?.login ?? null,
+    action: entry.action,
+    entity: entry.entity ?? null,
+    entityId: entry.entityId ?? null,
+    regionCode: entry.regionCode ?? null,
+    reason: entry.reason ?? null,
+    detail: entry.detail ?? undefined,
+  };
+}
+
+/** SQL inserting the audit row of auditRecord's JSON (parameter $n), for writers in plain SQL. */
+export function auditInsertSql(n: number): string {
+  return `INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, reason, detail)
+    SELECT a."userId", a."userLogin", a.action, a.entity, a."entityId", a."regionCode", a.reason, a.detail
+      FROM jsonb_to_record($${n}::jsonb) AS a("userId" int, "userLogin" text, action text, entity text, "entityId" text, "regionCode" text, reason text, detail jsonb)`;
+}
+
 export async function writeAudit(actor: Pick<Actor, "id" | "login"> | null, entry: AuditEntry, tx?: Tx): Promise<void> {
-  const db = tx ?? prisma();
-  await db.auditLog.create({
-    data: {
-      userId: actor?.id ?? null,
-      userLogin: actor?.login ?? null,
-      action: entry.action,
-      entity: entry.entity ?? null,
-      entityId: entry.entityId ?? null,
-      regionCode: entry.regionCode ?? null,
-      reason: entry.reason ?? null,
-      detail: (entry.detail ?? undefined) as never,
-    },
-  });
+  const record = auditRecord(actor, entry);
+  if (tx) {
+    await tx.auditLog.create({ data: { ...record, detail: record.detail as never } });
+    return;
+  }
+  // On its own (a list view, a search, a sign-in): one plain statement through the pool, which
+  // every list view pays — no ORM query to compile.
+  await pool().query(auditInsertSql(1), [JSON.stringify(record)]);
 }
 
 /**

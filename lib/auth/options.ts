@@ -1,24 +1,33 @@
-import bcrypt from "bcryptjs";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { writeAudit } from "@/lib/audit/log";
-import { prisma } from "@/lib/db/client";
-import { clearAccount, clientAddress, lockedUntil, accountKey, addressKey, recordFailure } from "./throttle";
+import { auditInsertSql, auditRecord, writeAudit } from "@/lib/audit/log";
+import { pool, prisma } from "@/lib/db/client";
+import { decodeSessionToken, encodeSessionToken } from "./jwt";
+import { hashPassword, needsRehash, verifyPassword } from "./password-hash";
+import { clientAddress, lockedUntil, accountKey, addressKey, recordFailure } from "./throttle";
 
 const ZCredentials = z.object({ login: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
 
-let dummyHash: string | undefined;
+let dummyHash: Promise<string> | undefined;
 
-/** Checks a login and password; null when either is wrong, or the account is disabled or not confirmed. */
-export async function verifyCredentials(login: string, password: string): Promise<{ id: number; login: string; sessionVersion: number } | null> {
-  const user = await prisma().user.findUnique({ where: { login } });
+/**
+ * Checks a login and password; null when either is wrong, or the account is disabled or not
+ * confirmed. `rehash` is a new hash of the password when the stored one is of an older kind
+ * (bcrypt, lib/auth/password-hash.ts), for the caller to store.
+ */
+export async function verifyCredentials(login: string, password: string): Promise<{ id: number; login: string; sessionVersion: number; rehash?: string } | null> {
+  const { rows } = await pool().query<{ id: number; login: string; passwordHash: string; active: boolean; confirmedAt: Date | null; sessionVersion: number }>(
+    `SELECT id, login, password_hash AS "passwordHash", active, confirmed_at AS "confirmedAt", session_version AS "sessionVersion" FROM app_user WHERE login = $1`,
+    [login],
+  );
+  const user = rows[0];
   // Compare against a fixed hash when the login is unknown, so response time does not reveal
   // which logins exist.
-  const hash = user?.passwordHash ?? (dummyHash ??= bcrypt.hashSync("not-a-password", 10));
-  const ok = await bcrypt.compare(password, hash);
+  const hash = user?.passwordHash ?? (await (dummyHash ??= hashPassword("not-a-password")));
+  const ok = await verifyPassword(password, hash);
   if (!user || !ok || !user.active || !user.confirmedAt) return null;
-  return { id: user.id, login: user.login, sessionVersion: user.sessionVersion };
+  return { id: user.id, login: user.login, sessionVersion: user.sessionVersion, rehash: needsRehash(hash) ? await hashPassword(password) : undefined };
 }
 
 /** Thrown from authorize(): next-auth hands its message to the sign-in form as `error`. */
@@ -41,10 +50,16 @@ export async function signInAttempt(login: string, password: string, address: st
     await recordFailure(login, address);
     return null;
   }
-  await clearAccount(login);
-  await prisma().user.update({ where: { id: user.id }, data: { lastActiveAt: new Date() } });
-  await writeAudit(user, { action: "auth.sign-in", detail: { login, address } });
-  return user;
+  // One statement, one commit: the login's failure count cleared (not the address's), the idle
+  // clock started, an older kind of hash replaced, and the audit row.
+  const audit = auditRecord(user, { action: "auth.sign-in", detail: { login, address } });
+  await pool().query(
+    `WITH cleared AS (DELETE FROM sign_in_throttle WHERE key = $1),
+          touched AS (UPDATE app_user SET last_active_at = now(), updated_at = now(), password_hash = COALESCE($3, password_hash) WHERE id = $2)
+     ${auditInsertSql(4)}`,
+    [accountKey(login), user.id, user.rehash ?? null, JSON.stringify(audit)],
+  );
+  return { id: user.id, login: user.login, sessionVersion: user.sessionVersion };
 }
 
 /** Ends every session of the user whose token this is (when the token is still current). */
@@ -60,6 +75,8 @@ export async function revokeSessions(token: { uid?: unknown; sv?: unknown } | nu
 export const authOptions: NextAuthOptions = {
   // maxAge is the absolute limit; the idle timeout is lib/auth/session.ts IDLE_MINUTES.
   session: { strategy: "jwt", maxAge: 8 * 60 * 60 },
+  // next-auth's token format, with the derived key kept (lib/auth/jwt.ts).
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: "/sign-in" },
   providers: [
     CredentialsProvider({

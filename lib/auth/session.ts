@@ -1,10 +1,11 @@
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { writeAudit } from "@/lib/audit/log";
-import { prisma } from "@/lib/db/client";
+import { pool, prisma } from "@/lib/db/client";
 import type { Actor, TRole } from "@/lib/policy";
-import { authOptions } from "./options";
+import { decodeSessionToken } from "./jwt";
 
 export interface SessionUser extends Actor {
   realName: string;
@@ -37,7 +38,30 @@ const ACTIVE_WRITE_SECONDS = 60;
  */
 export async function resolveSessionToken(token: SessionToken | null | undefined, now = new Date()): Promise<ResolvedSession | null> {
   if (!token?.uid || typeof token.sv !== "number") return null;
-  const user = await prisma().user.findUnique({ where: { id: token.uid }, include: { region: true } });
+  // Every request of every page and action comes here: one plain SQL round trip through the pg
+  // pool (no ORM query to compile), the user with their region.
+  const { rows } = await pool().query<{
+    id: number;
+    login: string;
+    role: TRole;
+    regionCode: string | null;
+    realName: string;
+    active: boolean;
+    confirmedAt: Date | null;
+    sessionVersion: number;
+    lastActiveAt: Date | null;
+    mustChangePassword: boolean;
+    regionName: string | null;
+    regionLevel: string | null;
+  }>(
+    `SELECT u.id, u.login, u.role::text AS role, u.region_code AS "regionCode", u.real_name AS "realName", u.active,
+            u.confirmed_at AS "confirmedAt", u.session_version AS "sessionVersion", u.last_active_at AS "lastActiveAt",
+            u.must_change_password AS "mustChangePassword", r.name AS "regionName", r.level::text AS "regionLevel"
+       FROM app_user u LEFT JOIN region r ON r.code = u.region_code
+      WHERE u.id = $1::int`,
+    [token.uid],
+  );
+  const user = rows[0];
   if (!user || !user.active || !user.confirmedAt || user.sessionVersion !== token.sv) return null;
   const idleSince = user.lastActiveAt?.getTime() ?? now.getTime();
   if (now.getTime() - idleSince > IDLE_MINUTES * 60_000) {
@@ -46,27 +70,35 @@ export async function resolveSessionToken(token: SessionToken | null | undefined
     return null;
   }
   if (now.getTime() - idleSince > ACTIVE_WRITE_SECONDS * 1000 || !user.lastActiveAt) {
-    await prisma().user.updateMany({ where: { id: user.id, sessionVersion: token.sv }, data: { lastActiveAt: now } });
+    await pool().query(`UPDATE app_user SET last_active_at = $3, updated_at = now() WHERE id = $1 AND session_version = $2`, [user.id, token.sv, now]);
   }
   return {
     id: user.id,
     login: user.login,
-    role: user.role as TRole,
+    role: user.role,
     regionCode: user.regionCode,
     realName: user.realName,
-    regionName: user.region?.name ?? null,
-    regionLevel: user.region?.level ?? null,
+    regionName: user.regionName,
+    regionLevel: user.regionLevel,
     mustChangePassword: user.mustChangePassword,
   };
 }
 
 /**
  * The valid session of this request, including one that must change its password first. Resolved
- * once per request (React's per-request cache): the layout and the page both ask for it, and each
- * ask would otherwise decode the token and read the account again.
+ * once per request (React's per-request cache): the layout and the page both ask for it.
  */
 export const resolveSession = cache(async (): Promise<ResolvedSession | null> => {
-  return resolveSessionToken((await getServerSession(authOptions)) as SessionToken | null);
+  // The token straight from its cookie (next-auth's getToken: cookie name, chunks), decoded once.
+  // getServerSession would also run next-auth's session handler, which encodes a fresh token that
+  // a page cannot even set; the session's limits are the token's absolute maxAge and the idle
+  // timeout and session version checked below.
+  const jar = await cookies();
+  const token = await getToken({
+    req: { cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])), headers: {} } as never,
+    decode: decodeSessionToken,
+  }).catch(() => null);
+  return resolveSessionToken(token as SessionToken | null);
 });
 
 /**

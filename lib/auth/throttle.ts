@@ -1,5 +1,5 @@
 import { writeAudit } from "@/lib/audit/log";
-import { prisma } from "@/lib/db/client";
+import { pool, prisma } from "@/lib/db/client";
 
 // Sign-in throttling and lockout (issue 11, finding 3). Failures are counted in the database
 // (sign_in_throttle), so the limits hold across processes and restarts:
@@ -33,9 +33,8 @@ export function clientAddress(headers: Record<string, unknown> | undefined): str
 
 /** The lock in force on any of the keys (latest end), or null. */
 export async function lockedUntil(keys: string[]): Promise<Date | null> {
-  const rows = await prisma().signInThrottle.findMany({ where: { key: { in: keys }, lockedUntil: { gt: new Date() } }, select: { lockedUntil: true } });
-  const ends = rows.map((r) => r.lockedUntil!.getTime());
-  return ends.length ? new Date(Math.max(...ends)) : null;
+  const { rows } = await pool().query<{ until: Date | null }>(`SELECT max(locked_until) AS until FROM sign_in_throttle WHERE key = ANY($1::text[]) AND locked_until > now()`, [keys]);
+  return rows[0]?.until ?? null;
 }
 
 /** Counts one failure on a key atomically; returns whether this failure locked it. */

@@ -1,10 +1,10 @@
-import bcrypt from "bcryptjs";
+import { hashPassword } from "@/lib/auth/password-hash";
 import pg from "pg";
 import { DomainError } from "@/lib/auth/errors";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma } from "@/lib/db/client";
 import { translator } from "@/lib/i18n/messages";
-import { BCRYPT_ROUNDS, newOneTimePassword } from "@/lib/users/mutations";
+import { newOneTimePassword } from "@/lib/users/mutations";
 import { confirmAccountRequestBootstrap } from "@/lib/users/requests";
 import { ZCreateUser } from "@/lib/users/schema";
 
@@ -37,7 +37,7 @@ export async function countUsers(databaseUrl: string): Promise<number> {
 export async function createAdmin(login: string, realName: string): Promise<{ id: number; oneTimePassword: string }> {
   const input = ZCreateUser.parse({ login, realName, role: "SYSTEM_ADMIN", regionCode: "" });
   const oneTimePassword = newOneTimePassword();
-  const passwordHash = await bcrypt.hash(oneTimePassword, BCRYPT_ROUNDS);
+  const passwordHash = await hashPassword(oneTimePassword);
   return prisma().$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { login: input.login } })) throw new Error(`login "${input.login}" exists already`);
     const user = await tx.user.create({

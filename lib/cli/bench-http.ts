@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { freePort } from "@/lib/db/embedded";
 import { ROOT } from "./build";
@@ -62,14 +63,21 @@ export class Session {
 
 export interface Portal {
   base: string;
+  /** The serving process (the cluster's primary: its process tree holds the workers). */
+  pid: number;
   stop: () => Promise<void>;
 }
 
-/** The built portal under `next start` on a free loopback port, on `databaseUrl`; answers /sign-in before this returns. */
-export async function startPortal(databaseUrl: string): Promise<Portal> {
+/**
+ * The built portal as `npm start` runs it — `next start` in `workers` processes behind one port
+ * (lib/cli/serve-cluster.mjs; default one per CPU) — on a free loopback port, on `databaseUrl`;
+ * answers /sign-in before this returns.
+ */
+export async function startPortal(databaseUrl: string, options: { workers?: number } = {}): Promise<Portal> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const app: ChildProcess = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+  const workers = options.workers ?? os.availableParallelism();
+  const app: ChildProcess = spawn(process.execPath, [path.join(ROOT, "lib/cli/serve-cluster.mjs"), "--workers", String(workers), "--", "start", "-H", "127.0.0.1", "-p", String(port)], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"), NEXTAUTH_URL: base, NEXT_TELEMETRY_DISABLED: "1" },
@@ -94,5 +102,5 @@ export async function startPortal(databaseUrl: string): Promise<Portal> {
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { base, stop };
+  return { base, pid: app.pid!, stop };
 }

@@ -1,13 +1,15 @@
-import bcrypt from "bcryptjs";
+import { hashPassword } from "@/lib/auth/password-hash";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import zlib from "node:zlib";
 import pg from "pg";
 import { startEmbedded } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
-import { setEnv } from "@/lib/env";
+import { env, setEnv } from "@/lib/env";
 import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
-import { type Portal, percentile, Session, startPortal } from "./bench-http";
+import { percentile, type Portal, startPortal } from "./bench-http";
 import { buildIfNeeded, ROOT } from "./build";
 
 // `npm run bench:load [-- --users 32 --seconds 30 --persons 30000 --per-session 50]`: the portal under load, on loopback.
@@ -66,7 +68,7 @@ function actionId(file: string, name: string): string {
 /**
  * Surveyor accounts for the load: one team of two in every community with open tasks that has no
  * team yet, its tasks assigned to it. Written as prisma/seed/demo.ts writes its demo accounts
- * (bcrypt hash, confirmed, with their post), password DEMO_PASSWORD.
+ * (password hash from lib/auth/password-hash.ts, confirmed, with their post), password DEMO_PASSWORD.
  */
 async function prepareTeams(client: pg.Client): Promise<void> {
   const { rows: communities } = await client.query<{ code: string; n: string }>(
@@ -74,7 +76,7 @@ async function prepareTeams(client: pg.Client): Promise<void> {
       WHERE t.state = 'PENDING' AND NOT EXISTS (SELECT 1 FROM survey_team s WHERE s.community_code = t.region_code)
       GROUP BY 1 ORDER BY count(*) DESC, 1`,
   );
-  const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
+  const hash = await hashPassword(DEMO_PASSWORD);
   await client.query("BEGIN");
   for (const [i, c] of communities.entries()) {
     const ids: number[] = [];
@@ -120,17 +122,75 @@ async function planUsers(client: pg.Client, users: number, max: number, perSessi
   return vus;
 }
 
+/** An answer as the load needs it: status, and the body (gunzipped) only when asked for. */
+interface Answer {
+  status: number;
+  text(): string;
+}
+
+// The generator shares the two cores with the portal, so it is kept lean: node:http with kept-alive
+// connections (fetch's web streams cost it about twice the CPU per request), bodies read as bytes
+// and decompressed only where the load reads them (the csrf token, the action's answer). It asks for
+// gzip as a browser does, so the portal compresses what it would compress for a browser.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+
+class Session {
+  private cookies = new Map<string, string>();
+  constructor(private base: string) {}
+
+  private keep(setCookies: string[] | undefined): void {
+    for (const c of setCookies ?? []) {
+      const [pair] = c.split(";");
+      const eq = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
+    }
+  }
+
+  get cookie(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        this.base + url,
+        { method: init.method ?? "GET", agent, timeout: 30_000, headers: { "accept-encoding": "gzip", ...init.headers, ...(init.body === undefined ? {} : { "content-length": String(Buffer.byteLength(init.body)) }), cookie: this.cookie } },
+        (res) => {
+          this.keep(res.headers["set-cookie"]);
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => {
+            const gzip = res.headers["content-encoding"] === "gzip";
+            resolve({ status: res.statusCode ?? 0, text: () => (gzip ? zlib.gunzipSync(Buffer.concat(chunks)) : Buffer.concat(chunks)).toString("utf8") });
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`${url}: no answer within 30 s`)));
+      req.on("error", reject);
+      req.end(init.body);
+    });
+  }
+
+  reset(): void {
+    this.cookies.clear();
+  }
+}
+
 export async function benchLoad(flags: Record<string, string | true>): Promise<void> {
   const users = Number(flags.users ?? 32);
   const seconds = Number(flags.seconds ?? 30);
   const persons = Number(flags.persons ?? 30_000);
   const max = Number(flags.max ?? 100_000);
   const perSession = Number(flags["per-session"] ?? 50);
-  for (const [k, v] of Object.entries({ users, seconds, persons, max, perSession })) {
-    if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] (bad --${k})`);
+  const workers = Number(flags.workers ?? env().PORTAL_WORKERS ?? os.availableParallelism());
+  for (const [k, v] of Object.entries({ users, seconds, persons, max, perSession, workers })) {
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`usage: bench-load [--users N] [--seconds S] [--persons P] [--max M] [--per-session K] [--workers W] (bad --${k})`);
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-load-"));
-  const server = await startEmbedded({ dir: path.join(work, "pg"), database: "load", persistent: false });
+  // fsync on, as in production (a throwaway cluster would skip it): with synchronous_commit = on
+  // (PostgreSQL's default, never changed here) every commit waits for its WAL to reach the disk.
+  const server = await startEmbedded({ dir: path.join(work, "pg"), database: "load", persistent: false, fsync: true });
   let portal: Portal | null = null;
   const client = new pg.Client({ connectionString: server.url });
   try {
@@ -148,9 +208,11 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
 
     buildIfNeeded();
     const submitId = actionId("lib/survey/actions.ts", "submitFormAction");
-    portal = await startPortal(server.url);
+    // The portal as `npm start` runs it: `next start` in --workers processes (default: one per CPU)
+    // behind the one port (lib/cli/serve-cluster.mjs).
+    portal = await startPortal(server.url, { workers });
     const base = portal.base;
-    console.log(`portal on ${base}; ${users} users for at most ${seconds} s …`);
+    console.log(`portal on ${base} (${workers} worker process${workers === 1 ? "" : "es"}); ${users} users for at most ${seconds} s …`);
 
     const stats: Record<"signIn" | "list" | "submit", Stat> = { signIn: { ms: [], errors: 0 }, list: { ms: [], errors: 0 }, submit: { ms: [], errors: 0 } };
     const submitted: number[] = [];
@@ -167,7 +229,18 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
       return r;
     };
 
-    const signIn = (s: Session, login: string): Promise<boolean> => timed("signIn", () => s.signIn(login, DEMO_PASSWORD, "/survey"));
+    const signIn = async (s: Session, login: string): Promise<boolean> => {
+      s.reset();
+      return timed("signIn", async () => {
+        const csrf = JSON.parse((await s.request("/api/auth/csrf")).text()) as { csrfToken: string };
+        const res = await s.request("/api/auth/callback/credentials", {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ csrfToken: csrf.csrfToken, login, password: DEMO_PASSWORD, callbackUrl: `${base}/survey`, json: "true" }).toString(),
+        });
+        return res.status < 400 && s.cookie.includes("next-auth.session-token=");
+      });
+    };
 
     const runVu = async (vu: Vu) => {
       const s = new Session(base);
@@ -179,9 +252,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
             continue;
           }
           const list = await timed("list", async () => {
-            const res = await s.request("/survey");
-            await res.arrayBuffer();
-            return res.status;
+            return (await s.request("/survey")).status;
           });
           if (list !== 200) fail("list", `/survey answered ${list}`);
           for (const task of session.tasks) {
@@ -192,7 +263,7 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
                 headers: { "next-action": submitId, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", origin: base },
                 body: JSON.stringify([task.id, task.version, FORM]),
               });
-              return { status: res.status, body: await res.text() };
+              return { status: res.status, body: res.text() };
             });
             const result = answer.status === 200 ? actionResult(answer.body) : null;
             if (result && (result as { ok?: unknown }).ok === true) submitted.push(task.id);
@@ -204,18 +275,32 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
       }
     };
 
-    // Warm-up, not measured: every route the load uses answers once (a production server still
-    // loads each route's code on its first request). Nothing is submitted.
-    const warm = new Session(base);
+    // Warm-up, not measured: every route the load uses answers once in every worker (a production
+    // server still loads each route's code on its first request; parallel sessions open parallel
+    // connections, which the workers take in turn). Nothing is submitted.
     const first = vus.find((v) => v.sessions.length > 0)!.sessions[0];
-    if (!(await signIn(warm, first.login))) throw new Error(`warm-up: ${first.login} could not sign in`);
-    for (const url of ["/survey", `/survey/${first.tasks[0].id}`]) await (await warm.request(url)).arrayBuffer();
+    await Promise.all(
+      Array.from({ length: 2 * workers }, async () => {
+        const warm = new Session(base);
+        if (!(await signIn(warm, first.login))) throw new Error(`warm-up: ${first.login} could not sign in`);
+        for (const url of ["/survey", `/survey/${first.tasks[0].id}`]) await warm.request(url);
+      }),
+    );
     stats.signIn.ms.length = 0;
     deadline = performance.now() + seconds * 1000;
 
+    const load0 = os.loadavg()[0];
+    const cpu0 = { portal: treeCpuSeconds(portal.pid), postgres: treeCpuSeconds(server.pid), generator: process.cpuUsage() };
     t = performance.now();
     await Promise.all(vus.map(runVu));
     const elapsed = (performance.now() - t) / 1000;
+    const generatorUsage = process.cpuUsage(cpu0.generator);
+    const cpu = {
+      portal: treeCpuSeconds(portal.pid) - cpu0.portal,
+      postgres: treeCpuSeconds(server.pid) - cpu0.postgres,
+      generator: (generatorUsage.user + generatorUsage.system) / 1e6,
+    };
+    const load1 = os.loadavg()[0];
 
     // The database afterwards: what was answered ok must be there, once.
     const { rows: stored } = await client.query<{ id: number }>(
@@ -238,6 +323,15 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     }
     for (const e of errorSamples) console.log(`  error: ${e}`);
     console.log(`${submitted.length} submissions answered ok in ${elapsed.toFixed(1)} s; ${extra[0].n} tasks SUBMITTED without an ok answer`);
+    // CPU spent while the users worked, by the portal (next start and its workers), PostgreSQL (all
+    // its processes) and this generator, per submission: comparable between runs on a busy machine,
+    // where the wall-clock rate mostly measures the neighbours. Load average at start and end.
+    const per = (x: number) => (submitted.length ? ((x * 1000) / submitted.length).toFixed(1) : "-");
+    console.log(
+      `cpu_s portal=${cpu.portal.toFixed(1)} postgres=${cpu.postgres.toFixed(1)} generator=${cpu.generator.toFixed(1)}; ` +
+        `cpu_ms_per_submission portal=${per(cpu.portal)} postgres=${per(cpu.postgres)} generator=${per(cpu.generator)}; ` +
+        `cores=${os.cpus().length} load_average=${load0.toFixed(1)}→${load1.toFixed(1)}`,
+    );
     const errors = stats.signIn.errors + stats.list.errors + stats.submit.errors;
     const p95 = percentile([...stats.submit.ms].sort((a, b) => a - b), 95);
     console.log(`submissions_per_s=${(submitted.length / elapsed).toFixed(1)} p95_ms=${p95.toFixed(0)} errors=${errors} lost=${lost} doubled=${doubled}`);
@@ -250,6 +344,40 @@ export async function benchLoad(flags: Record<string, string | true>): Promise<v
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * CPU time (user + system, seconds) used so far by a process and its live descendants, from
+ * /proc (Linux); 0 where there is no /proc. Children that already exited are not counted.
+ */
+export function treeCpuSeconds(root: number | undefined): number {
+  if (!root || !fs.existsSync("/proc/self/stat")) return 0;
+  const stats: { pid: number; ppid: number; ticks: number }[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let text: string;
+    try {
+      text = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid … utime stime …": comm may hold spaces, so split after its ")".
+    const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    stats.push({ pid: Number(name), ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+  }
+  const children = new Map<number, number[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s.pid]);
+  const ticks = new Map(stats.map((s) => [s.pid, s.ticks]));
+  let sum = 0;
+  for (const todo = [root]; todo.length; ) {
+    const pid = todo.pop()!;
+    sum += ticks.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return sum / CLOCK_TICKS;
+}
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s on every Linux architecture. */
+const CLOCK_TICKS = 100;
 
 /**
  * The value an action returned, from its React Flight answer: row 0 names the row holding it

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded, ROOT } from "./build";
 import { appDatabase, authSecret } from "@/lib/db/database";
@@ -8,7 +9,8 @@ import { type DemoAccount, DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 import { countUsers, demoSeedWanted } from "./accounts";
 
 // `npm start`: database (embedded unless DATABASE_URL), migrations, demo seed when empty, a build
-// when the sources changed since the last one, then the Next.js server.
+// when the sources changed since the last one, then the Next.js server (`next start` in one worker
+// process per CPU, or `--workers N` / PORTAL_WORKERS, behind one port: lib/cli/serve-cluster.mjs).
 //
 // The demo city (with its demo accounts and their published password) is seeded only into the
 // embedded default database, or into DATABASE_URL's when asked explicitly with `npm start --
@@ -22,7 +24,13 @@ async function main() {
   const accounts: DemoAccount[] = demoSeedWanted(env().DATABASE_URL, process.argv) ? await seedDemo(db.url) : [];
   if (!dev) buildIfNeeded();
   const port = env().PORT;
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), dev ? "dev" : "start", "-p", String(port)], {
+  // Production: `next start` in several worker processes behind the one port (serve-cluster.mjs),
+  // by default one per CPU; `--workers N` or PORTAL_WORKERS=N chooses. `next dev` stays one process.
+  const workers = flagValue("--workers") ?? String(env().PORTAL_WORKERS ?? os.availableParallelism());
+  const command = dev
+    ? [path.join(ROOT, "node_modules/next/dist/bin/next"), "dev", "-p", String(port)]
+    : [path.join(ROOT, "lib/cli/serve-cluster.mjs"), "--workers", workers, "--", "start", "-p", String(port)];
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
     stdio: "inherit",
     env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_SECRET: authSecret(), NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },
@@ -50,6 +58,11 @@ async function main() {
       process.exit(code ?? 1);
     }
   });
+}
+
+function flagValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
 }
 
 main().catch((e) => {

@@ -1,8 +1,9 @@
 import { DomainError } from "@/lib/auth/action";
-import { writeAudit } from "@/lib/audit/log";
+import { auditRecord, writeAudit } from "@/lib/audit/log";
+import type pg from "pg";
 import type { Tx } from "@/lib/db/client";
 import { type Actor, requireInScope, requireTaskAccess } from "@/lib/policy";
-import { findTransition, OPEN_STATES, TASK_CREATIONS, type TTaskCreation, type TTaskEvent, type TTaskState } from "./workflow";
+import { findTransition, OPEN_STATES, TASK_CREATIONS, type Transition, type TTaskCreation, type TTaskEvent, type TTaskState } from "./workflow";
 
 // Applies one transition of the state machine to a task, inside the caller's transaction:
 // refuses a transition the table does not have, checks the actor's permission on the task's region
@@ -18,13 +19,35 @@ export interface TaskRef {
   memberIds: number[] | null;
 }
 
-/** Loads a task with what the policy needs, locked for the rest of the transaction. */
-export async function loadTask(tx: Tx, taskId: number): Promise<TaskRef | null> {
-  const rows = await tx.$queryRaw<TaskRef[]>`
+const LOAD_TASK_SQL = `
     SELECT t.id, t.state::text AS state, t.version, t.region_code AS "regionCode", t.id_number AS "idNumber", team.member_ids AS "memberIds"
     FROM survey_task t LEFT JOIN survey_team team ON team.id = t.team_id
-    WHERE t.id = ${taskId}`;
+    WHERE t.id = $1::int`;
+
+/** Loads a task with what the policy needs (its version is checked again by the update that changes it). */
+export async function loadTask(tx: Tx, taskId: number): Promise<TaskRef | null> {
+  const rows = await tx.$queryRawUnsafe<TaskRef[]>(LOAD_TASK_SQL, taskId);
   return rows[0] ?? null;
+}
+
+/** loadTask through a pg pool or client (for applyTransitionChain). */
+export async function loadTaskWith(db: pg.Pool | pg.PoolClient, taskId: number): Promise<TaskRef | null> {
+  const { rows } = await db.query<TaskRef>(LOAD_TASK_SQL, [taskId]);
+  return rows[0] ?? null;
+}
+
+/** The checks of a transition that need no database, in their order; returns the transition. */
+function checkTransition(actor: Actor, task: TaskRef, event: TTaskEvent, expectedVersion: number | undefined): Transition {
+  // Scope first: a task outside the actor's region (or team) answers "not found" whatever its
+  // version or state, so that "changed by someone else" or "not allowed in this state" cannot tell
+  // a prober that it exists.
+  requireTaskAccess(actor, "task:view", task);
+  // A stale view next: whoever acted on a record the user has not seen yet changed it.
+  if (expectedVersion !== undefined && expectedVersion !== task.version) throw new DomainError("review.err.changedBySomeoneElse");
+  const transition = findTransition(task.state, event);
+  if (!transition) throw new DomainError("review.err.invalidTransition", { from: task.state, event });
+  requireTaskAccess(actor, transition.permission, task);
+  return transition;
 }
 
 export async function applyTransition(
@@ -34,15 +57,7 @@ export async function applyTransition(
   event: TTaskEvent,
   opts: { expectedVersion?: number; comment?: string; data?: Record<string, unknown> } = {},
 ): Promise<{ to: TTaskState; version: number }> {
-  // Scope first: a task outside the actor's region (or team) answers "not found" whatever its
-  // version or state, so that "changed by someone else" or "not allowed in this state" cannot tell
-  // a prober that it exists.
-  requireTaskAccess(actor, "task:view", task);
-  // A stale view next: whoever acted on a record the user has not seen yet changed it.
-  if (opts.expectedVersion !== undefined && opts.expectedVersion !== task.version) throw new DomainError("review.err.changedBySomeoneElse");
-  const transition = findTransition(task.state, event);
-  if (!transition) throw new DomainError("review.err.invalidTransition", { from: task.state, event });
-  requireTaskAccess(actor, transition.permission, task);
+  const transition = checkTransition(actor, task, event, opts.expectedVersion);
   // Four eyes (四眼原则): whoever filled the form never approves it, at either level.
   if (event === "approve" && (await fillerIds(tx, task.id)).includes(actor.id)) throw new DomainError("review.err.ownWork");
   if (transition.needsComment && !opts.comment?.trim()) throw new DomainError(event === "return" ? "review.err.returnReason" : "review.err.commentRequired", undefined, "comment");
@@ -57,6 +72,70 @@ export async function applyTransition(
   const next = { ...task, state: transition.to, version: expected + 1 };
   Object.assign(task, next);
   return { to: transition.to, version: expected + 1 };
+}
+
+/**
+ * Several transitions of one task in a row (the form's save_draft then submit), each checked as
+ * applyTransition checks it, written by ONE SQL statement (one round trip, one commit, nothing
+ * half-written): one update of the task to the last state — checked against the version and state
+ * it was loaded with, its version raised by one per step as step-by-step updates would — and per
+ * step the task_event and the audit row applyTransition writes. `more` adds data-modifying CTEs
+ * (given a function that binds a parameter and returns its placeholder) that select from `moved`
+ * (the task's `id`), so they run only when the update did. Approvals are not chained (their four-
+ * eyes check reads the database), nor steps that need a comment.
+ */
+export async function applyTransitionChain(
+  db: pg.Pool | pg.PoolClient,
+  actor: Actor,
+  task: TaskRef,
+  events: TTaskEvent[],
+  opts: { expectedVersion: number },
+  more: (param: (value: unknown) => string) => string[] = () => [],
+): Promise<{ to: TTaskState; version: number }> {
+  const steps: { event: TTaskEvent; from: TTaskState; to: TTaskState }[] = [];
+  let at = { ...task };
+  for (const event of events) {
+    const transition = checkTransition(actor, at, event, steps.length === 0 ? opts.expectedVersion : undefined);
+    if (event === "approve") throw new Error("applyTransitionChain: approvals go through applyTransition (four eyes)");
+    if (transition.needsComment) throw new DomainError("review.err.commentRequired", undefined, "comment");
+    steps.push({ event, from: at.state, to: transition.to });
+    at = { ...at, state: transition.to, version: at.version + 1 };
+  }
+  if (steps.length === 0) throw new Error("applyTransitionChain: no transition");
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const audit = steps.map((s, n) => ({
+    n,
+    ...auditRecord(actor, { action: `task.${s.event}`, entity: "survey_task", entityId: String(task.id), regionCode: task.regionCode, detail: { from: s.from, to: s.to, idNumber: task.idNumber } }),
+  }));
+  const sql = `WITH moved AS (
+      UPDATE survey_task SET state = ${param(at.state)}::"SurveyTaskState", version = version + ${param(steps.length)}::int, updated_at = now()
+       WHERE id = ${param(task.id)}::int AND version = ${param(opts.expectedVersion)}::int AND state = ${param(task.state)}::"SurveyTaskState"
+      RETURNING id
+    ), events AS (
+      INSERT INTO task_event (task_id, event, from_state, to_state, actor_id, comment)
+      SELECT moved.id, e.event, e.from_state::"SurveyTaskState", e.to_state::"SurveyTaskState", ${param(actor.id)}::int, NULL
+        FROM moved, jsonb_to_recordset(${param(JSON.stringify(steps.map((s, n) => ({ n, event: s.event, from_state: s.from, to_state: s.to }))))}::jsonb)
+             AS e(n int, event text, from_state text, to_state text)
+       ORDER BY e.n
+    ), audit AS (
+      INSERT INTO audit_log (user_id, user_login, action, entity, entity_id, region_code, reason, detail)
+      SELECT a."userId", a."userLogin", a.action, a.entity, a."entityId", a."regionCode", a.reason, a.detail
+        FROM moved, jsonb_to_recordset(${param(JSON.stringify(audit))}::jsonb)
+             AS a(n int, "userId" int, "userLogin" text, action text, entity text, "entityId" text, "regionCode" text, reason text, detail jsonb)
+       ORDER BY a.n
+    )${more(param)
+      .map((cte, i) => `, more${i} AS (${cte})`)
+      .join("")}
+    SELECT count(*)::int AS n FROM moved`;
+  const { rows } = await db.query<{ n: number }>(sql, params);
+  // Moved meanwhile (another version or state): nothing was written.
+  if (rows[0]?.n !== 1) throw new DomainError("review.err.changedBySomeoneElse");
+  Object.assign(task, { state: at.state, version: opts.expectedVersion + steps.length });
+  return { to: at.state, version: opts.expectedVersion + steps.length };
 }
 
 /**

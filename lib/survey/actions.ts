@@ -103,7 +103,10 @@ export async function submitFormAction(taskId: number, version: number, data: un
     const actor = await requireActor();
     requirePermission(actor, "survey:fill");
     await submitForm(actor, ZId.parse(taskId), data, ZId.parse(version));
-    revalidatePath("/survey");
+    // No revalidatePath here: the form pushes /survey and refreshes itself on success
+    // (components/survey/survey-form.tsx), and every portal page is dynamic (nothing cached on the
+    // server). A revalidatePath in an action makes Next render the form's whole page again into
+    // the action's answer — most of a submission's cost, for a tree the client throws away.
     return { ok: true };
   });
 }

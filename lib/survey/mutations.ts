@@ -1,9 +1,9 @@
 import { DomainError } from "@/lib/auth/action";
 import { writeAudit } from "@/lib/audit/log";
-import { prisma, type Tx } from "@/lib/db/client";
+import { pool, prisma, type Tx } from "@/lib/db/client";
 import { validateIdNumber } from "@/lib/ids/id-number";
 import { type Actor, NotFoundError, requireInScope, requirePermission, requireTaskAccess, scopePrefix } from "@/lib/policy";
-import { applyTransition, loadTask } from "@/lib/review/transition";
+import { applyTransition, applyTransitionChain, loadTask, loadTaskWith } from "@/lib/review/transition";
 import { findTransition, MIN_FAILED_VISITS } from "@/lib/review/workflow";
 import { DraftRefused, FAILED_OUTCOMES, parseDraft, type TNewPerson, type TSurveyForm, ZSurveyForm } from "./schema";
 
@@ -115,18 +115,28 @@ export async function saveDraft(actor: Actor, taskId: number, data: unknown, exp
   });
 }
 
-/** Validates and submits the form (saving it as a draft first when it was not one yet). */
+/**
+ * Validates and submits the form (saving it as a draft first when it was not one yet). Two round
+ * trips: the task read, then one statement (lib/review/transition.ts applyTransitionChain) that
+ * moves it through save_draft and submit with their events and audit rows, stores the form as
+ * upsertForm does (keeping a newly found person's basic data) and records the completed visit —
+ * all of it, or nothing when the task changed since it was read.
+ */
 export async function submitForm(actor: Actor, taskId: number, input: unknown, expectedVersion: number): Promise<TSurveyForm> {
   const form = ZSurveyForm.parse(input);
-  await prisma().$transaction(async (tx) => {
-    const task = await loadTask(tx, taskId);
-    if (!task) throw new NotFoundError("task");
-    let version = expectedVersion;
-    if (task.state !== "DRAFT") version = (await applyTransition(tx, actor, task, "save_draft", { expectedVersion })).version;
-    await upsertForm(tx, taskId, form, actor.id, true);
-    await applyTransition(tx, actor, task, "submit", { expectedVersion: version });
-    await tx.surveyVisit.create({ data: { taskId, outcome: "COMPLETED", visitedById: actor.id } });
-  });
+  const db = pool();
+  const task = await loadTaskWith(db, taskId);
+  if (!task) throw new NotFoundError("task");
+  const events = task.state === "DRAFT" ? (["submit"] as const) : (["save_draft", "submit"] as const);
+  await applyTransitionChain(db, actor, task, [...events], { expectedVersion }, (param) => [
+    `INSERT INTO survey_form AS f (task_id, data, updated_by_id, updated_at, submitted_at)
+       SELECT moved.id, ${param(JSON.stringify(form))}::jsonb, ${param(actor.id)}::int, now(), now() FROM moved
+     ON CONFLICT (task_id) DO UPDATE SET
+       data = CASE WHEN COALESCE(f.data -> 'newPerson', 'null'::jsonb) <> 'null'::jsonb AND NOT (EXCLUDED.data ? 'newPerson')
+                   THEN EXCLUDED.data || jsonb_build_object('newPerson', f.data -> 'newPerson') ELSE EXCLUDED.data END,
+       updated_by_id = EXCLUDED.updated_by_id, updated_at = EXCLUDED.updated_at, submitted_at = EXCLUDED.submitted_at`,
+    `INSERT INTO survey_visit (task_id, outcome, visited_by_id) SELECT moved.id, 'COMPLETED', ${param(actor.id)}::int FROM moved`,
+  ]);
   return form;
 }
 

@@ -1,4 +1,4 @@
-import bcrypt from "bcryptjs";
+import { hashPassword, verifyPassword } from "@/lib/auth/password-hash";
 import crypto from "node:crypto";
 import { DomainError } from "@/lib/auth/errors";
 import { generateOneTimePassword, passwordProblem } from "@/lib/auth/password-policy";
@@ -20,6 +20,7 @@ import type { TChangeOwnPassword, TCreateUser, TUserPost } from "./schema";
 //   it once to whoever makes the step effective (the confirmer for business accounts, the
 //   administrator for administrator accounts); it must be changed at the first sign-in.
 
+/** The cost of the bcrypt hashes written before scrypt (lib/auth/password-hash.ts); those are still verified. */
 export const BCRYPT_ROUNDS = 10;
 
 export function newOneTimePassword(): string {
@@ -28,7 +29,7 @@ export function newOneTimePassword(): string {
 
 /** A hash nobody knows the password of (an account awaiting confirmation). */
 async function unusableHash(): Promise<string> {
-  return bcrypt.hash(crypto.randomBytes(32).toString("base64"), BCRYPT_ROUNDS);
+  return hashPassword(crypto.randomBytes(32).toString("base64"));
 }
 
 export async function checkPostRegion(tx: Tx, role: TRole, regionCode: string | null): Promise<void> {
@@ -55,7 +56,7 @@ export async function createUser(actor: Actor, input: TCreateUser): Promise<Acco
   requirePermission(actor, "admin:users");
   const admin = input.role === "SYSTEM_ADMIN";
   const oneTimePassword = admin ? newOneTimePassword() : null;
-  const passwordHash = oneTimePassword ? await bcrypt.hash(oneTimePassword, BCRYPT_ROUNDS) : await unusableHash();
+  const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : await unusableHash();
   return prisma().$transaction(async (tx) => {
     await checkPostRegion(tx, input.role, input.regionCode);
     if (await tx.user.findUnique({ where: { login: input.login } })) throw new DomainError("users.loginTaken", undefined, "login");
@@ -101,7 +102,7 @@ export async function changePost(actor: Actor, input: TUserPost): Promise<Accoun
 export async function resetPassword(actor: Actor, userId: number): Promise<AccountStepResult> {
   requirePermission(actor, "admin:users");
   const oneTimePassword = newOneTimePassword();
-  const passwordHash = await bcrypt.hash(oneTimePassword, BCRYPT_ROUNDS);
+  const passwordHash = await hashPassword(oneTimePassword);
   return prisma().$transaction(async (tx) => {
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
     if (user.role === "SYSTEM_ADMIN") {
@@ -150,14 +151,14 @@ export async function changeOwnPassword(actor: Pick<Actor, "id" | "login">, inpu
   // A wrong current password counts like a failed sign-in, so a taken-over session cannot try
   // passwords here either; while the account is locked the password is not checked.
   if (await lockedUntil([accountKey(user.login), addressKey(address)])) throw new DomainError("auth.locked");
-  if (!(await bcrypt.compare(input.current, user.passwordHash))) {
+  if (!(await verifyPassword(input.current, user.passwordHash))) {
     await recordFailure(user.login, address);
     throw new DomainError("password.currentWrong", undefined, "current");
   }
   const problem = passwordProblem(input.next, user.login);
   if (problem) throw new DomainError(problem, undefined, "next");
   if (input.next === input.current) throw new DomainError("password.same", undefined, "next");
-  const passwordHash = await bcrypt.hash(input.next, BCRYPT_ROUNDS);
+  const passwordHash = await hashPassword(input.next);
   await prisma().$transaction(async (tx) => {
     await tx.user.update({ where: { id: actor.id }, data: { passwordHash, mustChangePassword: false, passwordChangedAt: new Date(), sessionVersion: { increment: 1 } } });
     await writeAudit(actor, { action: "user.change-own-password", entity: "user", entityId: String(actor.id), detail: { forced: user.mustChangePassword } }, tx);

@@ -1,10 +1,10 @@
-import bcrypt from "bcryptjs";
+import { hashPassword } from "@/lib/auth/password-hash";
 import { DomainError } from "@/lib/auth/errors";
 import { clearAccount } from "@/lib/auth/throttle";
 import { writeAudit } from "@/lib/audit/log";
 import { prisma, type Tx } from "@/lib/db/client";
 import { accountRequestWhere, type Actor, NotFoundError, type TRole } from "@/lib/policy";
-import { BCRYPT_ROUNDS, checkPostRegion, newOneTimePassword } from "./mutations";
+import { checkPostRegion, newOneTimePassword } from "./mutations";
 
 // The second person of an account step (issue 11, finding 1). The administrator requests a business
 // account, a change of post or a password reset (lib/users/mutations.ts); a business user at the
@@ -42,7 +42,7 @@ async function apply(tx: Tx, decider: Decider, requestId: number, where: object,
     await tx.user.update({ where: { id: request.userId }, data: { role: request.role, regionCode: request.regionCode, sessionVersion: { increment: 1 } } });
   } else {
     oneTimePassword = newOneTimePassword();
-    const passwordHash = await bcrypt.hash(oneTimePassword, BCRYPT_ROUNDS);
+    const passwordHash = await hashPassword(oneTimePassword);
     if (request.kind === "CREATE") {
       await checkPostRegion(tx, request.role as TRole, request.regionCode);
       await tx.userPost.create({ data: { userId: request.userId, role: request.role, regionCode: request.regionCode, changedById: request.requestedById } });

@@ -1,4 +1,4 @@
-import bcrypt from "bcryptjs";
+import { hashPassword } from "@/lib/auth/password-hash";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -93,7 +93,7 @@ export async function seedDemo(databaseUrl: string, opts: { persons?: number; as
        SELECT * FROM unnest($1::varchar[], $2::text[], $3::"RegionLevel"[], $4::varchar[])`,
       [regions.map((r) => r.code), regions.map((r) => r.name), regions.map((r) => r.level), regions.map((r) => r.parentCode)],
     );
-    const hash = await bcrypt.hash(DEMO_PASSWORD, 10);
+    const hash = await hashPassword(DEMO_PASSWORD);
     for (const a of accounts) {
       const { rows: u } = await client.query<{ id: number }>(
         // Demo accounts are written as confirmed and keep their demo password (no forced change): the

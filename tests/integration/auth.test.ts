@@ -35,3 +35,17 @@ describe("audit log", () => {
     expect(await prisma().auditLog.count({ where: { action: "test.write" } })).toBe(1);
   });
 });
+
+describe("password hash upgrade", () => {
+  it("replaces a bcrypt hash by a scrypt one at a successful sign-in, and the password still works", async () => {
+    const { signInAttempt } = await import("@/lib/auth/options");
+    await prisma().user.create({ data: { login: "old-hash", realName: "旧哈希", passwordHash: await bcrypt.hash("correct-horse", 4), role: "CITY_STAFF", regionCode: "3204", confirmedAt: new Date() } });
+    expect(await signInAttempt("old-hash", "wrong", "10.0.0.9")).toBeNull();
+    expect((await prisma().user.findUniqueOrThrow({ where: { login: "old-hash" } })).passwordHash).toMatch(/^\$2[aby]\$/);
+    expect(await signInAttempt("old-hash", "correct-horse", "10.0.0.9")).toMatchObject({ login: "old-hash" });
+    const stored = (await prisma().user.findUniqueOrThrow({ where: { login: "old-hash" } })).passwordHash;
+    expect(stored).toMatch(/^scrypt\$/);
+    expect(await verifyCredentials("old-hash", "correct-horse")).toMatchObject({ login: "old-hash" });
+    expect(await verifyCredentials("old-hash", "wrong")).toBeNull();
+  });
+});

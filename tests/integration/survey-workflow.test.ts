@@ -3,6 +3,7 @@ import { prisma } from "@/lib/db/client";
 import { makeIdNumber } from "@/lib/ids/id-number";
 import { reviewTask } from "@/lib/review/mutations";
 import { addNewlyFoundPerson, assignTasks, closeUnreachable, createTeam, recordVisit, releaseToStreets, reopenTask, saveDraft, submitForm } from "@/lib/survey/mutations";
+import { ZSurveyForm } from "@/lib/survey/schema";
 import { freshDatabase } from "../helpers/db";
 import { outcome, seedRegionsAndUsers, type Users } from "../helpers/registry-fixture";
 
@@ -220,5 +221,58 @@ describe("survey counters (statistics.md §3)", () => {
     }
     const all = figures.get("3204")!;
     for (const n of [all.returned, all.newlyFound, all.closed, all.submitted]) expect(n).toBeGreaterThan(0);
+  });
+});
+
+describe("submission in one statement (lib/review/transition.ts applyTransitionChain)", () => {
+  it("writes both steps' events and audit rows, the form and the visit, with the version raised per step", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    await submitForm(users.s1, t.id, FORM, t.version);
+    const after = await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id }, include: { form: true, visits: true } });
+    expect([after.state, after.version, after.everSubmitted]).toEqual(["SUBMITTED", t.version + 2, true]);
+    expect(after.form?.data).toEqual(ZSurveyForm.parse(FORM));
+    expect(after.form?.submittedAt).not.toBeNull();
+    expect(after.form?.updatedById).toBe(users.s1.id);
+    expect(after.visits.map((v) => [v.outcome, v.visitedById])).toEqual([["COMPLETED", users.s1.id]]);
+    const events = await prisma().taskEvent.findMany({ where: { taskId: t.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => [e.event, e.fromState, e.toState, e.actorId, e.comment])).toEqual([
+      ["save_draft", "ASSIGNED", "DRAFT", users.s1.id, null],
+      ["submit", "DRAFT", "SUBMITTED", users.s1.id, null],
+    ]);
+    const audit = await prisma().auditLog.findMany({ where: { entity: "survey_task", entityId: String(t.id) }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => [a.action, a.userId, a.userLogin, a.regionCode, a.detail])).toEqual([
+      ["task.save_draft", users.s1.id, users.s1.login, "320402002001", { from: "ASSIGNED", to: "DRAFT", idNumber: t.idNumber }],
+      ["task.submit", users.s1.id, users.s1.login, "320402002001", { from: "DRAFT", to: "SUBMITTED", idNumber: t.idNumber }],
+    ]);
+  });
+
+  it("from a draft only the submit step; a stale version writes nothing", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    const v = await saveDraft(users.s1, t.id, { mobile: "13900000000" }, t.version);
+    expect(await outcome(submitForm(users.s1, t.id, FORM, v - 1))).toBe("review.err.changedBySomeoneElse");
+    expect(await prisma().surveyVisit.count({ where: { taskId: t.id } })).toBe(0);
+    await submitForm(users.s1, t.id, FORM, v);
+    const events = await prisma().taskEvent.findMany({ where: { taskId: t.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.event)).toEqual(["save_draft", "submit"]);
+    expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).version).toBe(v + 1);
+  });
+
+  it("the same task submitted five times at once: exactly one succeeds, once", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    const results = await Promise.all([users.s1, users.s2, users.s1, users.s2, users.s1].map((u) => outcome(submitForm(u, t.id, FORM, t.version))));
+    expect(results.filter((r) => r === "succeeded")).toHaveLength(1);
+    expect(results.filter((r) => r === "review.err.changedBySomeoneElse")).toHaveLength(4);
+    expect(await prisma().taskEvent.count({ where: { taskId: t.id, event: "submit" } })).toBe(1);
+    expect(await prisma().taskEvent.count({ where: { taskId: t.id, event: "save_draft" } })).toBe(1);
+    expect(await prisma().surveyVisit.count({ where: { taskId: t.id, outcome: "COMPLETED" } })).toBe(1);
+    expect(await prisma().auditLog.count({ where: { entity: "survey_task", entityId: String(t.id), action: "task.submit" } })).toBe(1);
+  });
+
+  it("a surveyor outside the team gets not found, and nothing is written", async () => {
+    const t = await task("320402002001", "ASSIGNED", teamId);
+    expect(await outcome(submitForm(users.s3, t.id, FORM, t.version))).toBe("NotFoundError");
+    expect(await outcome(submitForm(users.s3, t.id, FORM, t.version + 7))).toBe("NotFoundError");
+    expect(await prisma().taskEvent.count({ where: { taskId: t.id } })).toBe(0);
+    expect((await prisma().surveyTask.findUniqueOrThrow({ where: { id: t.id } })).state).toBe("ASSIGNED");
   });
 });
