@@ -6,6 +6,7 @@ import { statsEn, statsZh } from "./messages-stats";
 import { outreachEn, outreachZh } from "./messages-outreach";
 import { qualityEn, qualityZh } from "./messages-quality";
 import { surveyEn, surveyZh } from "./messages-survey";
+import { listsEn, listsZh } from "./messages-lists";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
 // area. A missing English text falls back to Chinese; a missing key shows the key (tests catch it).
@@ -22,6 +23,7 @@ export const zh = {
   ...reportZh,
   ...outreachZh,
   ...qualityZh,
+  ...listsZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -202,6 +204,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...reportEn,
   ...outreachEn,
   ...qualityEn,
+  ...listsEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

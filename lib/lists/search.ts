@@ -1,0 +1,67 @@
+import { normaliseIdNumber } from "@/lib/ids/id-number";
+
+// The search box of the lists (issue 13, "lists that scale"): part of a Chinese name or part of an
+// ID number, the same everywhere. A full 18-character ID number is matched exactly; a part of one
+// must be 4–10 characters (a longer part would put most of a person's number in the page's URL); a
+// name part is any run of characters. The grams are those of the person_search_grams() index
+// (prisma/migrations/20261202171300_lists_person_search): single characters and pairs of a name,
+// triples of an ID number — the SQL asks for all of them (`@>`) and rechecks with LIKE.
+
+export const ID_PART_MIN = 4;
+export const ID_PART_MAX = 10;
+
+export type TPersonSearch =
+  | { kind: "none" }
+  | { kind: "id"; idNumber: string }
+  | { kind: "idPart"; part: string; grams: string[] }
+  | { kind: "name"; part: string; grams: string[] }
+  /** Digits that are neither a full number nor a usable part: the page says what to type. */
+  | { kind: "invalid"; part: string };
+
+export function parsePersonSearch(raw: string | null | undefined): TPersonSearch {
+  const q = normaliseIdNumber(raw ?? "").replace(/\s+/g, "").slice(0, 40);
+  if (!q) return { kind: "none" };
+  if (/^\d{17}[\dX]$/.test(q)) return { kind: "id", idNumber: q };
+  if (/^[\dX]+$/.test(q)) {
+    if (q.length < ID_PART_MIN || q.length > ID_PART_MAX) return { kind: "invalid", part: q };
+    const grams = new Set<string>();
+    for (let i = 0; i + 3 <= q.length; i++) grams.add(`i:${q.slice(i, i + 3)}`);
+    return { kind: "idPart", part: q, grams: [...grams] };
+  }
+  const chars = [...q];
+  const grams = new Set<string>();
+  if (chars.length === 1) grams.add(`n:${chars[0]}`);
+  for (let i = 0; i + 2 <= chars.length; i++) grams.add(`n:${chars[i]}${chars[i + 1]}`);
+  return { kind: "name", part: q, grams: [...grams] };
+}
+
+/** A LIKE pattern matching `s` anywhere (its % _ \ escaped). */
+export function containsPattern(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The SQL condition on a person row (`alias` names the person table) for a parsed search, its
+ * parameters numbered from `next`. Null when there is no search. "invalid" matches nothing.
+ */
+export function personSearchSql(s: TPersonSearch, alias: string, next: number): { sql: string; params: unknown[] } | null {
+  switch (s.kind) {
+    case "none":
+      return null;
+    case "invalid":
+      return { sql: "false", params: [] };
+    case "id":
+      return { sql: `${alias}.id_number = $${next}`, params: [s.idNumber] };
+    case "idPart":
+      return { sql: `person_search_grams(${alias}.name, ${alias}.id_number::text) @> $${next}::text[] AND ${alias}.id_number LIKE $${next + 1}`, params: [s.grams, containsPattern(s.part)] };
+    case "name":
+      return { sql: `person_search_grams(${alias}.name, ${alias}.id_number::text) @> $${next}::text[] AND ${alias}.name LIKE $${next + 1}`, params: [s.grams, containsPattern(s.part)] };
+  }
+}
+
+/** What the audit row records of a search (as registry.search always did: the auditor finds a person by it). */
+export function auditedSearch(s: TPersonSearch): string | undefined {
+  if (s.kind === "none") return undefined;
+  if (s.kind === "id") return s.idNumber;
+  return s.part;
+}
