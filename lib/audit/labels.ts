@@ -69,6 +69,16 @@ export const AUDIT_ACTIONS = [
   "quality.spot-check.draw",
   "quality.spot-check.record",
   "task.spot_check_reopen",
+  "registry.list",
+  "registry.export",
+  "change.export",
+  "comparison.list-export",
+  "user.list",
+  "user.export",
+  "region.list",
+  "region.export",
+  "import.list",
+  "import.list-export",
 ] as const;
 
 export function auditActionLabel(t: Translate, action: string): string {
@@ -100,7 +110,7 @@ export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { 
 }
 
 /** Catalogue families a detail value may be a code of (task states, categories, flags, roles). */
-const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role"];
+const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role", "status", "change.state", "level", "comparison.status", "comparison.basis", "import.kind", "import.status", "lists.users.state"];
 
 /** A code's catalogue label from the first family that has one, or the text itself. */
 function codeLabel(t: Translate, v: string): string {
