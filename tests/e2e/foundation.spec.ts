@@ -138,7 +138,8 @@ test("an account created by the admin works only after confirmation, with a forc
   await form.locator('input[name="login"]').fill("surveyor9");
   await form.locator('input[name="realName"]').fill("调查员 新人");
   await form.locator('select[name="role"]').selectOption("COMMUNITY_SURVEYOR");
-  await form.locator('input[name="regionCode"]').fill("320402002001");
+  // The region is picked from the tree, level by level (issue 13: no typed codes).
+  for (const [level, code] of ["3204", "320402", "320402002", "320402002001"].entries()) await form.getByTestId(`create-user-region-${level}`).selectOption(code);
   await form.getByRole("button", { name: "新建用户" }).click();
   await expect(admin.getByTestId("create-user-result")).toContainText("待上级业务人员确认");
   await signIn(street, "qinglong");
