@@ -92,8 +92,8 @@ test("the create-user form keeps its input on a failed submit and marks its fiel
   await form.locator('input[name="login"]').fill("ab");
   await form.locator('select[name="role"]').selectOption("STREET_CLERK");
   await form.getByRole("button", { name: "新建用户" }).click();
-  await expect(form.getByText("请填写登录名（4–32 位字母或数字")).toBeVisible();
-  await expect(form.getByText("请填写使用人的真实姓名")).toBeVisible();
+  await expect(form.locator('[data-field-error="login"]')).toContainText("请填写登录名（4–32 位字母或数字");
+  await expect(form.locator('[data-field-error="realName"]')).toHaveText("请填写使用人的真实姓名");
   await expect(form.locator('input[name="login"]')).toHaveValue("ab");
   await expect(form.locator('input[name="login"]')).toHaveAttribute("aria-invalid", "true");
   await expect(form.locator('input[name="realName"]')).toHaveAttribute("aria-invalid", "true");
@@ -106,7 +106,7 @@ test("the create-user form keeps its input on a failed submit and marks its fiel
   await form.getByTestId("create-user-region-0").selectOption("3204");
   await form.getByTestId("create-user-region-1").selectOption("320402");
   await form.getByRole("button", { name: "新建用户" }).click();
-  await expect(form.getByText("该角色须选到“街道/镇”一级")).toBeVisible();
+  await expect(form.locator('[data-field-error="regionCode"]')).toHaveText("请选择区划：该角色须选到“街道/镇”一级");
   await expect(form.getByTestId("create-user-region-1")).toHaveAttribute("aria-invalid", "true");
   await expect(form.locator('input[name="login"]')).toHaveValue("clerk77");
   await expect(form.locator('input[name="login"]')).not.toHaveAttribute("aria-invalid", "true");
@@ -148,7 +148,7 @@ test("enable and disable are two actions, each confirmed; the users list is sear
   const [{ n }] = await query<{ n: number }>(`SELECT count(*)::int AS n FROM app_user WHERE role = 'COMMUNITY_SURVEYOR'`);
   expect(rows.length - 1).toBe(n);
   expect(rows[0].slice(2, 4)).toEqual(["角色", "role_code"]);
-  expect(new Set(rows.slice(1).map((r) => r[2]))).toEqual(new Set(["社区调查员"]));
+  expect(new Set(rows.slice(1).map((r) => r[2]))).toEqual(new Set(["社区(村)调查员"]));
   const phone = await open(browser, 390);
   await signIn(phone, "admin");
   await phone.goto("/admin/users");
@@ -162,6 +162,13 @@ test("import templates carry the contract's headers; the batches list pages and 
   const page = await open(browser, 1366);
   await signIn(page, "city");
   await page.goto("/imports");
+  // A submit without a file: the kind stays chosen, the file field is marked and focused.
+  await page.getByTestId("import-kind").selectOption("enrolment");
+  await page.getByTestId("import-submit").click();
+  await expect(page.getByTestId("import-refusal")).toHaveText("请选择要导入的文件");
+  await expect(page.getByTestId("import-file")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByTestId("import-file")).toBeFocused();
+  await expect(page.getByTestId("import-kind")).toHaveValue("enrolment");
   const href = (await page.getByTestId("template-population-xlsx").getAttribute("href")) ?? "";
   const rows = await xlsxRows(page, href);
   expect(rows).toEqual([["公民身份号码", "姓名", "性别", "出生日期", "民族", "户籍地区划代码", "户籍地址", "常住地区划代码", "常住地址", "联系电话", "人员状态"]]);

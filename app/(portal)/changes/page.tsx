@@ -9,6 +9,7 @@ import { CHANGE_PAGE_SIZE, type ChangeRow, changeFilterOf, changeQuery, decidabl
 import { canSeeChanges } from "@/lib/changes/queries";
 import { getT } from "@/lib/i18n/server";
 import { regionsInScope } from "@/lib/regions/queries";
+import { ID_PART_MAX, ID_PART_MIN } from "@/lib/lists/search";
 import { pageParam, type Search, single, withQuery } from "@/lib/lists/url";
 import { can, guarded } from "@/lib/policy";
 
@@ -63,7 +64,7 @@ export default async function ChangesPage({ searchParams }: { searchParams: Prom
       />
       {sp.bad === "1" && (
         <p className="text-sm text-red-700" role="alert">
-          {t("lists.registry.badIdPart", { min: 4, max: 10 })}
+          {t("lists.registry.badIdPart", { min: ID_PART_MIN, max: ID_PART_MAX })}
         </p>
       )}
       <div className="flex flex-wrap items-center justify-between gap-2">

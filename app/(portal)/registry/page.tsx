@@ -97,9 +97,9 @@ export default async function RegistryPage({ searchParams }: { searchParams: Pro
               <tr>
                 <th className="px-3 py-2">{t("survey.name")}</th>
                 <th className="px-3 py-2">{t("registry.idNumber")}</th>
-                <th className="px-3 py-2">{t("survey.gender")}</th>
-                <th className="px-3 py-2">{t("registry.status")}</th>
-                <th className="px-3 py-2">{t("registry.region")}</th>
+                <th className="whitespace-nowrap px-3 py-2">{t("survey.gender")}</th>
+                <th className="whitespace-nowrap px-3 py-2">{t("registry.status")}</th>
+                <th className="hidden px-3 py-2 sm:table-cell">{t("registry.region")}</th>
               </tr>
             </thead>
             <tbody>
@@ -109,11 +109,13 @@ export default async function RegistryPage({ searchParams }: { searchParams: Pro
                     <Link href={`/registry/${r.ref}`} className="text-blue-700 hover:underline">
                       {r.name}
                     </Link>
+                    {/* On a phone the region goes under the name instead of a column of its own. */}
+                    <div className="whitespace-normal text-xs text-slate-500 sm:hidden">{r.regionName ?? ""}</div>
                   </td>
                   <td className="whitespace-nowrap px-3 py-2 font-mono">{r.maskedId}</td>
                   <td className="px-3 py-2">{genderLabel(t, r.gender)}</td>
                   <td className="whitespace-nowrap px-3 py-2">{t(`status.${r.status}` as TMessageKey)}</td>
-                  <td className="px-3 py-2 text-slate-600">{r.regionName ?? "—"}</td>
+                  <td className="hidden px-3 py-2 text-slate-600 sm:table-cell">{r.regionName ?? "—"}</td>
                 </tr>
               ))}
             </tbody>

@@ -155,7 +155,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                     <span className={`mb-1 block ${u.active ? "text-green-700" : "text-slate-500"}`} data-testid="user-active">
                       {u.active ? t("users.enabled") : t("users.disabled")}
                     </span>
-                    {u.active ? (
+                    {u.id === user.id ? null : u.active ? (
                       <ActionForm action={disableUserAction} submitLabel={t("users.disable")} variant="danger" confirm={t("users.disableConfirm", { login: u.login, name: u.realName })} testId={`disable-${u.login}`}>
                         <input type="hidden" name="userId" value={u.id} />
                       </ActionForm>
