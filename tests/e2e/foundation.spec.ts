@@ -107,7 +107,8 @@ test("a change of post takes effect once the district confirms it, and ends the 
   await signIn(admin, "admin");
   await admin.goto("/admin/users");
   const row = admin.getByTestId("user-hongmei");
-  await row.locator('input[name="regionCode"]').fill("320402005");
+  // The new street is picked from the tree (issue 13: no typed codes).
+  await row.getByTestId("post-hongmei-region-2").selectOption("320402005");
   await row.getByRole("button", { name: "保存" }).first().click();
   await expect(row).toContainText("待上级业务人员确认");
   // Requested only: the clerk keeps the old post.

@@ -165,7 +165,7 @@ test("import templates carry the contract's headers; the batches list pages and 
   // A submit without a file: the kind stays chosen, the file field is marked and focused.
   await page.getByTestId("import-kind").selectOption("enrolment");
   await page.getByTestId("import-submit").click();
-  await expect(page.getByTestId("import-refusal")).toHaveText("请选择要导入的文件");
+  await expect(page.getByTestId("import-refusal")).toHaveText("请选择 .csv 或 .xlsx 文件");
   await expect(page.getByTestId("import-file")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByTestId("import-file")).toBeFocused();
   await expect(page.getByTestId("import-kind")).toHaveValue("enrolment");
