@@ -3,6 +3,7 @@
 // the import templates. zh-CN first, English second (merged into lib/i18n/messages.ts).
 
 export const listsZh = {
+  "common.totalRowsAtLeast": "超过 {n} 条（请加条件缩小范围）",
   "lists.any": "不限",
   "lists.apply": "筛选",
   "lists.clear": "清除条件",
@@ -73,6 +74,7 @@ export const listsZh = {
 } as const;
 
 export const listsEn: Record<keyof typeof listsZh, string> = {
+  "common.totalRowsAtLeast": "More than {n} rows (narrow the filters)",
   "lists.any": "Any",
   "lists.apply": "Filter",
   "lists.clear": "Clear",

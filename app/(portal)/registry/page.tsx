@@ -37,7 +37,7 @@ export default async function RegistryPage({ searchParams }: { searchParams: Pro
   const badSearch = sp.bad === "1" || (sp.s !== undefined && !fullId);
   const [result, regions] = await Promise.all([guarded(listRegistry(user, filter, page), { page: "/registry", region: filter.region }), regionsInScope(user, "person:view")]);
   if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
-  const { rows, total, search } = result.value;
+  const { rows, total, capped, search } = result.value;
   // Never the full number in a URL: a full-number search keeps its opaque key.
   const kept = { s: fullId ? sp.s : undefined, q: fullId ? undefined : filter.q, status: filter.status, region: filter.region };
   const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
@@ -83,7 +83,7 @@ export default async function RegistryPage({ searchParams }: { searchParams: Pro
         </p>
       )}
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <Pager page={page} pageSize={REGISTRY_PAGE_SIZE} total={total} href={(p) => withQuery("/registry", { ...kept, page: p })} t={t} testId="registry-pager" />
+        <Pager page={page} pageSize={REGISTRY_PAGE_SIZE} total={total} href={(p) => withQuery("/registry", { ...kept, page: p })} t={t} testId="registry-pager" atLeast={capped} />
         {can(user, "export:run") && <ExportLinks href={(format) => withQuery("/registry/export", { ...kept, format })} t={t} testId="registry-export" />}
       </div>
       {rows.length === 0 ? (
