@@ -258,3 +258,19 @@ describe("import templates", () => {
     expect(templateHeader("regions", "en")).toEqual(["code", "name", "parent_code"]);
   });
 });
+
+describe("the registry count at scale", () => {
+  it("stops at 10,000 (the page says 'more than'), while the export writes every matching row", async () => {
+    await pool().query(
+      `INSERT INTO person (id_number, name, hukou_region_code, survey_region_code, status, updated_at)
+       SELECT '320404' || '2000' || lpad(i::text, 8, '0'), '测试' || i, '320404001001', '320404001001', 'NEEDS_SURVEY', now() FROM generate_series(1, 10050) AS i`,
+    );
+    const listed = await listRegistry(users.wuxing, {});
+    expect(listed).toMatchObject({ total: 10_000, capped: true });
+    expect(listed.rows).toHaveLength(20);
+    expect(await countRegistry(users.wuxing, {})).toBe(10_055);
+    expect((await collect(iterateRegistry(users.wuxing, {}))).length).toBe(10_055);
+    // A search below the cap is counted exactly.
+    expect(await listRegistry(users.wuxing, { q: "19700707" })).toMatchObject({ total: 5, capped: false });
+  });
+});
