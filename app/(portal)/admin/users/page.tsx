@@ -120,8 +120,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               )}
               {users.map((u) => (
                 <tr key={u.id} className="border-t border-slate-100 align-top" data-testid={`user-${u.login}`}>
-                  <td className="px-3 py-2 font-mono">{u.login}</td>
-                  <td className="px-3 py-2">
+                  <td className="whitespace-nowrap px-3 py-2 font-mono">{u.login}</td>
+                  <td className="min-w-[9rem] px-3 py-2">
                     {u.realName}
                     <div className="text-xs text-slate-500">
                       {t(`role.${u.role}` as TMessageKey)} · {u.regionName ?? "—"}
@@ -146,7 +146,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       <RegionTreePicker name="regionCode" defaultValue={u.regionCode ?? ""} rootCode={null} anyLabel={t("users.choose")} levelLabels={levels} testId={`post-${u.login}-region`} />
                     </ActionForm>
                   </td>
-                  <td className="px-3 py-2">
+                  <td className="min-w-[7rem] whitespace-nowrap px-3 py-2">
                     <ActionForm action={resetPasswordAction} submitLabel={t("users.resetPassword")} okLabel={t("users.saved")} variant="secondary">
                       <input type="hidden" name="userId" value={u.id} />
                     </ActionForm>
