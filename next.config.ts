@@ -9,6 +9,8 @@ const nextConfig: NextConfig = {
     // Server-action bodies are read before the action authenticates: keep them small. Forms and
     // drafts are a few KB; file uploads go to the /api/imports route, which has its own limit.
     serverActions: { bodySizeLimit: "1mb" },
+    // forbidden(): a refused page answers HTTP 403 with app/(portal)/forbidden.tsx (issue 13).
+    authInterrupts: true,
   },
   // No "X-Powered-By: Next.js".
   poweredByHeader: false,

@@ -88,6 +88,20 @@ export function auditActionLabel(t: Translate, action: string): string {
   return label === key ? t("audit.action.other", { code: action }) : label;
 }
 
+/** The kinds of record an audit row names, by the `entity` the code writes (label: audit.entity.*). */
+export const AUDIT_ENTITIES = [
+  "assessment_weight", "audit_log", "change_request", "comparison_run", "import_batch", "outreach_entry", "person",
+  "region", "spot_check", "spot_check_item", "stats_analysis_report", "survey_task", "survey_team", "user",
+] as const;
+
+/** "调查任务 123": the record an audit row is about, its kind in words and its key. */
+export function auditEntityText(t: Translate, entity: string | null, entityId: string | null): string {
+  if (!entity) return entityId ?? "";
+  const key = `audit.entity.${entity}` as TMessageKey;
+  const label = t(key);
+  return [label === key ? t("audit.entity.other") : label, entityId].filter(Boolean).join(" ");
+}
+
 /** A detail key in words ("rows" → 行数), or the key itself. */
 export function auditKeyLabel(t: Translate, key: string): string {
   const k = `audit.key.${key}` as TMessageKey;

@@ -28,6 +28,10 @@ test.describe("each role signs in and sees its own home page", () => {
     await expect(nav).toContainText("用户管理");
     await expect(nav).not.toContainText("数据导入");
     await expect(nav).not.toContainText("登记库");
+    // A page the role may not open answers HTTP 403 with the refusal in Chinese.
+    const refused = await page.goto("/survey");
+    expect(refused?.status()).toBe(403);
+    await expect(page.getByTestId("refusal")).toContainText("没有此项权限");
     await page.goto("/regions/3204");
     await expect(page.getByTestId("refusal")).toBeVisible();
     await page.goto("/admin/users");
@@ -61,8 +65,12 @@ test("signed-out requests go to sign-in", async ({ page }) => {
 test.describe("region scoping", () => {
   test("a street clerk who requests another street's page gets a refusal, not data", async ({ page }) => {
     await signIn(page, "qinglong");
-    await page.goto("/regions/320402004");
+    // Out of scope answers HTTP 404, the same as a region that does not exist.
+    expect((await page.goto("/regions/320402004"))?.status()).toBe(404);
     await expect(page.getByTestId("refusal")).toContainText("未找到该内容，或您无权查看。");
+    expect((await page.request.get("/regions/320402999")).status()).toBe(404);
+    expect((await page.request.get("/no-such-page")).status()).toBe(404);
+    await page.goto("/regions/320402004");
     await expect(page.getByTestId("region-name")).toHaveCount(0);
     await expect(page.locator("body")).not.toContainText("红梅街道");
   });

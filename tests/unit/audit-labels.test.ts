@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { AUDIT_ACTIONS, auditActionLabel, auditDetailLines } from "@/lib/audit/labels";
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, auditActionLabel, auditDetailLines, auditEntityText } from "@/lib/audit/labels";
 import { CHANGE_TRANSITIONS } from "@/lib/changes/workflow";
 import { translator } from "@/lib/i18n/messages";
 import { TASK_EVENTS } from "@/lib/review/workflow";
@@ -42,6 +42,21 @@ describe("audit action labels", () => {
       expect(auditActionLabel(zh, action), action).not.toContain(action);
       expect(AUDIT_ACTIONS as readonly string[], action).toContain(action);
     }
+  });
+  it("every kind of record the code names in an audit row reads in words", () => {
+    const written = new Set<string>();
+    for (const file of [...sources("lib"), ...sources("app")]) {
+      const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+      for (const m of text.matchAll(/entity: "([a-z_]+)"/g)) written.add(m[1]);
+      for (const m of text.matchAll(/INSERT INTO audit_log \(([^)]*)\)[^;]*?VALUES[^;]*?'([a-z_]+)'/g)) if (m[1].includes("entity")) written.add(m[2]);
+    }
+    expect(written.size).toBeGreaterThan(10);
+    for (const entity of written) {
+      expect(AUDIT_ENTITIES as readonly string[], entity).toContain(entity);
+      expect(auditEntityText(zh, entity, "7"), entity).not.toContain(entity);
+    }
+    expect(auditEntityText(zh, "survey_task", "123")).toBe("调查任务 123");
+    expect(auditEntityText(zh, "future_kind", "1")).toBe("其他记录 1");
   });
   it("an unknown action is named as such, with its code", () => {
     expect(auditActionLabel(zh, "future.thing")).toBe("其他操作（future.thing）");

@@ -1,5 +1,5 @@
+import { forbidden } from "next/navigation";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -12,7 +12,7 @@ import { listPendingAccountRequests } from "@/lib/users/requests";
 export default async function AccountRequestsPage() {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "account:confirm")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "account:confirm")) forbidden();
   const requests = await listPendingAccountRequests(user);
   const post = (role: string, regionName: string | null | undefined, regionCode: string | null) => `${t(`role.${role}` as TMessageKey)} · ${regionName ?? regionCode ?? ""}`;
   return (

@@ -1,7 +1,8 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { RankingTable } from "@/components/quality/ranking-table";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -18,7 +19,7 @@ const isDate = (s: string | undefined) => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
 export default async function AssessmentPage({ searchParams }: { searchParams: Promise<{ run?: string; from?: string; to?: string; within?: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "assessment:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "assessment:view")) forbidden();
   const sp = await searchParams;
   const runs = await doneRuns();
   if (runs.length === 0) return <p className="text-slate-600">{t("assessment.noRun")}</p>;
@@ -30,7 +31,7 @@ export default async function AssessmentPage({ searchParams }: { searchParams: P
   const from = isDate(sp.from) && sp.from! <= to ? sp.from! : run.asOf <= to ? run.asOf : to;
   const within = sp.within && /^\d{6}$/.test(sp.within) ? sp.within : undefined;
   const result = await guarded(assessment(user, { run: run.id, from, to }, within));
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const a = result.value;
   const query = (extra: Record<string, string>) => new URLSearchParams({ run: String(run.id), from, to, ...extra }).toString();
   const input = "rounded border border-slate-300 px-2 py-1.5";

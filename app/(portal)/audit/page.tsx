@@ -1,6 +1,6 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
-import { AUDIT_ACTIONS, auditActionLabel, auditDetailLines } from "@/lib/audit/labels";
+import { AUDIT_ACTIONS, auditActionLabel, auditDetailLines, auditEntityText } from "@/lib/audit/labels";
 import { AUDIT_PAGE_SIZE, listAudit, type TAuditFilter, ZAuditFilter } from "@/lib/audit/queries";
 import { requireUser } from "@/lib/auth/session";
 import { parsePage } from "@/lib/http/params";
@@ -28,7 +28,7 @@ function single(sp: Search): Record<string, string | undefined> {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "audit:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "audit:view")) forbidden();
   const sp = single(await searchParams);
   const filter = ZAuditFilter.parse(sp);
   const page = parsePage(sp.page);
@@ -102,7 +102,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td className="px-3 py-1.5" title={r.action}>
                   {auditActionLabel(t, r.action)}
                 </td>
-                <td className="break-all px-3 py-1.5">{[r.entity, r.entityId].filter(Boolean).join(" ")}</td>
+                <td className="break-all px-3 py-1.5">{auditEntityText(t, r.entity, r.entityId)}</td>
                 <td className="px-3 py-1.5">
                   {r.regionCode ? (regionNames.get(r.regionCode) ?? "") : ""} <span className="tabular-nums text-xs text-slate-500">{r.regionCode ?? ""}</span>
                 </td>

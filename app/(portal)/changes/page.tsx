@@ -1,10 +1,11 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { ChangeFilters } from "@/components/changes/change-filters";
 import { ChangeList, type ChangeCardData } from "@/components/changes/change-list";
 import { ExportLinks } from "@/components/lists/export-links";
-import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
+import { refusePage } from "@/lib/http/refuse";
 import { CHANGE_PAGE_SIZE, type ChangeRow, changeFilterOf, changeQuery, decidableStates, listChanges } from "@/lib/changes/list";
 import { canSeeChanges } from "@/lib/changes/queries";
 import { getT } from "@/lib/i18n/server";
@@ -26,13 +27,13 @@ function card(r: ChangeRow): ChangeCardData {
 export default async function ChangesPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!canSeeChanges(user)) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!canSeeChanges(user)) forbidden();
   const sp = single(await searchParams);
   const approver = decidableStates(user).length > 0;
   const filter = changeFilterOf(sp, approver);
   const page = pageParam(sp.page);
   const [result, regions] = await Promise.all([guarded(listChanges(user, filter, page), { page: "/changes", region: filter.region }), regionsInScope(user, "person:view")]);
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const { rows, total } = result.value;
   const kept = changeQuery(sp, filter);
   const tab = (mine: boolean, label: string) => (

@@ -1,7 +1,7 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
 import { startComparisonAction } from "@/lib/comparison/actions";
 import { ExportLinks } from "@/components/lists/export-links";
 import { Pager } from "@/components/ui/pager";
@@ -18,7 +18,7 @@ import { can, roleHas } from "@/lib/policy";
 export default async function ComparisonsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "comparison:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "comparison:view")) forbidden();
   const sp = single(await searchParams);
   const filter: RunFilter = { status: oneOf(RUN_STATUSES, sp.status), basis: oneOf(RUN_BASES, sp.basis), from: dateParam(sp.from), to: dateParam(sp.to), q: sp.q?.trim().slice(0, 40) || undefined };
   const page = pageParam(sp.page);

@@ -1,6 +1,6 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/comparison/auto-refresh";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { IMPORT_KINDS } from "@/lib/import/formats";
 import { IMPORT_REFUSALS } from "@/lib/import/import-error";
@@ -20,7 +20,7 @@ import { UploadForm } from "./upload-form";
 export default async function ImportsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "import:run")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "import:run")) forbidden();
   const sp = single(await searchParams);
   const filter = batchFilterOf(sp);
   const page = pageParam(sp.page);

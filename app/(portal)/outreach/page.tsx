@@ -1,5 +1,6 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { filterQuery, ledgerCells } from "@/lib/outreach/format";
@@ -18,13 +19,13 @@ const PAGE_SIZE = 50;
 export default async function OutreachPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "outreach:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "outreach:view")) forbidden();
   const raw = await searchParams;
   const filter = cleanLedgerFilter(raw);
   const page = Math.max(0, Number(raw.page) || 0);
   const latestRun = await ensureSettled();
   const loaded = await guarded(Promise.all([openLedger(user, filter, page, "view", PAGE_SIZE), ledgerSummary(user, filter.region), enrolledByCommunity(user, filter.region)]));
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const [{ rows, total }, summary, enrolled] = loaded.value;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const input = "rounded border border-slate-300 px-2 py-1.5";

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { drawSpotCheckAction } from "@/lib/quality/actions";
@@ -16,7 +16,7 @@ export default async function QualityPage() {
   const user = await requireUser();
   const t = await getT();
   const result = await guarded(Promise.all([listSpotChecks(user), passRates(user, ROLE_LEVEL[user.role] === "CITY" ? "DISTRICT" : "STREET")]));
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const [checks, rates] = result.value;
   const input = "rounded border border-slate-300 px-2 py-1.5";
   return (

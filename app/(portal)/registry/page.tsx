@@ -1,9 +1,10 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { ExportLinks } from "@/components/lists/export-links";
 import { RegionTreePicker } from "@/components/lists/region-tree-picker";
-import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
+import { refusePage } from "@/lib/http/refuse";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { maskIdNumber } from "@/lib/ids/id-number";
@@ -25,7 +26,7 @@ export const dynamic = "force-dynamic";
 export default async function RegistryPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "person:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "person:view")) forbidden();
   const sp = single(await searchParams);
   const fullId = sp.s ? idNumberOfRef(sp.s) : null;
   const filter: RegistryFilter = {
@@ -36,7 +37,7 @@ export default async function RegistryPage({ searchParams }: { searchParams: Pro
   const page = pageParam(sp.page);
   const badSearch = sp.bad === "1" || (sp.s !== undefined && !fullId);
   const [result, regions] = await Promise.all([guarded(listRegistry(user, filter, page), { page: "/registry", region: filter.region }), regionsInScope(user, "person:view")]);
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const { rows, total, capped, search } = result.value;
   // Never the full number in a URL: a full-number search keeps its opaque key.
   const kept = { s: fullId ? sp.s : undefined, q: fullId ? undefined : filter.q, status: filter.status, region: filter.region };

@@ -1,5 +1,5 @@
+import { forbidden } from "next/navigation";
 import { TaskList } from "@/components/survey/task-list";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { roleHas } from "@/lib/policy";
@@ -9,7 +9,7 @@ export default async function ReviewQueuePage() {
   const user = await requireUser();
   const t = await getT();
   const initial = roleHas(user.role, "review:initial");
-  if (!initial && !roleHas(user.role, "review:final")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!initial && !roleHas(user.role, "review:final")) forbidden();
   const tasks = await reviewQueue(user);
   return (
     <div className="space-y-4">

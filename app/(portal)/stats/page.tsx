@@ -1,7 +1,8 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { CategoryChart } from "@/components/charts/category-chart";
 import { CoverageChart } from "@/components/charts/coverage-chart";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { CATEGORIES } from "@/lib/comparison/codes";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -27,10 +28,10 @@ function pct(num: number, den: number): string | null {
 export default async function StatsPage({ searchParams }: { searchParams: Promise<{ region?: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "stats:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "stats:view")) forbidden();
   await ensureLastMonthSnapshot(); // the first dashboard of a new month keeps the month before
   const res = await guarded(dashboard(user, (await searchParams).region));
-  if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
+  if (!res.ok) refusePage(res.refusal);
   const d = res.value;
   const canList = roleHas(user.role, "person:view");
   const listBase = d.run ? `/stats/persons?run=${d.run.id}` : "";

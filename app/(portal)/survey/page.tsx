@@ -1,6 +1,6 @@
+import { forbidden } from "next/navigation";
 import { TaskList } from "@/components/survey/task-list";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { roleHas } from "@/lib/policy";
@@ -12,7 +12,7 @@ const input = "w-full rounded border border-slate-300 px-3 py-2";
 export default async function SurveyListPage() {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "survey:fill")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "survey:fill")) forbidden();
   const [tasks, teams] = await Promise.all([listTasks(user, { permission: "survey:fill", states: ["ASSIGNED", "DRAFT", "RETURNED", "SUBMITTED", "STREET_APPROVED"] }), myTeams(user)]);
   return (
     <div className="space-y-6">

@@ -1,7 +1,8 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { TaskList } from "@/components/survey/task-list";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { guarded, roleHas } from "@/lib/policy";
@@ -15,13 +16,13 @@ const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
 export default async function TasksPage({ searchParams }: { searchParams: Promise<{ region?: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "task:view") || !user.regionCode || user.role === "COMMUNITY_SURVEYOR") return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "task:view") || !user.regionCode || user.role === "COMMUNITY_SURVEYOR") forbidden();
   // Drill down: a region below the user's own (district → street → community), checked by the policy.
   const raw = (await searchParams).region;
   // A region code is digits only; anything else (an array, letters) answers the user's own region.
   const region = typeof raw === "string" && /^\d{4,12}$/.test(raw) ? raw : user.regionCode;
   const scoped = await guarded(taskProgress(user, region));
-  if (!scoped.ok) return <MessagePage title={t(scoped.refusal)} back={t("error.back")} />;
+  if (!scoped.ok) refusePage(scoped.refusal);
   const progress = scoped.value;
   const district = roleHas(user.role, "task:assign-street") && region.length === 6;
   const street = roleHas(user.role, "task:assign-community");

@@ -1,7 +1,7 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { ExportLinks } from "@/components/lists/export-links";
 import { RegionTreePicker } from "@/components/lists/region-tree-picker";
-import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -19,7 +19,7 @@ export const dynamic = "force-dynamic";
 export default async function AdminRegionsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "admin:regions")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "admin:regions")) forbidden();
   const sp = single(await searchParams);
   const filter: RegionFilter = { q: sp.q?.trim().slice(0, 40) || undefined, level: oneOf(REGION_LEVELS, sp.level), under: regionParam(sp.under) };
   const page = pageParam(sp.page);

@@ -1,9 +1,9 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { ExportLinks } from "@/components/lists/export-links";
 import { RegionsProvider, RegionTreePicker } from "@/components/lists/region-tree-picker";
 import { ActionForm } from "@/components/ui/action-form";
 import { Field } from "@/components/ui/field";
-import { MessagePage } from "@/components/ui/message-page";
 import { Pager } from "@/components/ui/pager";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -26,7 +26,7 @@ const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "admin:users")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "admin:users")) forbidden();
   const sp = single(await searchParams);
   const filter: UserFilter = { q: sp.q?.trim().slice(0, 40) || undefined, role: oneOf(ROLES, sp.role), region: regionParam(sp.region), state: oneOf(USER_STATES, sp.state) };
   const page = pageParam(sp.page);

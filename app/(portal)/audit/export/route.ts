@@ -1,11 +1,10 @@
-import { PassThrough, Readable } from "node:stream";
-import ExcelJS from "exceljs";
-import { auditActionLabel, auditDetailLines } from "@/lib/audit/labels";
+import { auditActionLabel, auditDetailLines, auditEntityText } from "@/lib/audit/labels";
 import { writeAudit } from "@/lib/audit/log";
 import { countAudit, iterateAudit, ZAuditFilter } from "@/lib/audit/queries";
 import { currentUser } from "@/lib/auth/session";
 import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
+import { exportFormat, tableExportResponse } from "@/lib/http/table-export";
 import { can } from "@/lib/policy";
 
 // GET /audit/export?format=csv|xlsx&user=&person=&action=&region=&from=&to=: the auditor's filtered
@@ -19,7 +18,7 @@ export async function GET(request: Request) {
   const user = await currentUser();
   if (!user || !can(user, "audit:view")) return new Response("forbidden", { status: 403 });
   const url = new URL(request.url);
-  const format = url.searchParams.get("format") === "xlsx" ? "xlsx" : "csv";
+  const format = exportFormat(url.searchParams.get("format") ?? "csv");
   const filter = ZAuditFilter.parse(Object.fromEntries(url.searchParams));
   const rows = await countAudit(user, filter);
   await writeAudit(user, { action: "audit.export", entity: "audit_log", regionCode: user.regionCode, detail: { format, filters: filter, rows } });
@@ -29,41 +28,21 @@ export async function GET(request: Request) {
     r.at.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }),
     r.userLogin ?? "",
     auditActionLabel(t, r.action),
-    [r.entity, r.entityId].filter(Boolean).join(" "),
+    auditEntityText(t, r.entity, r.entityId),
     r.regionCode ?? "",
     r.reason ?? "",
     auditDetailLines(t, r.detail)
       .map((l) => `${l.key}：${l.value}`)
       .join("；"),
   ];
-  const out = new PassThrough();
   const batches = iterateAudit(user, filter);
-  if (format === "csv") {
-    // A cell starting with = + - @ would run as a formula in Excel (CSV injection): quote it with '.
-    const field = (raw: string) => {
-      const v = /^[=+\-@]/.test(raw) ? `'${raw}` : raw;
-      return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-    };
-    void (async () => {
-      out.write(`\uFEFF${header.map(field).join(",")}\n`);
-      for await (const batch of batches) out.write(batch.map((r) => `${line(r).map(field).join(",")}\n`).join(""));
-      out.end();
-    })().catch((e) => out.destroy(e));
-  } else {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-    const ws = wb.addWorksheet(t("audit.title"));
-    void (async () => {
-      ws.addRow(header).commit();
-      for await (const batch of batches) for (const r of batch) ws.addRow(line(r)).commit();
-      ws.commit();
-      await wb.commit();
-    })().catch((e) => out.destroy(e));
-  }
-  return new Response(Readable.toWeb(out) as ReadableStream, {
-    headers: {
-      "cache-control": "no-store",
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="audit-log.${format}"`,
-    },
+  return tableExportResponse({
+    format,
+    filename: "audit-log",
+    sheetName: t("audit.title"),
+    header,
+    rows: (async function* () {
+      for await (const batch of batches) yield batch.map(line);
+    })(),
   });
 }

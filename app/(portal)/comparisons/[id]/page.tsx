@@ -1,7 +1,7 @@
+import { forbidden, notFound } from "next/navigation";
 import { schemeLabel } from "@/lib/registry/labels";
 import Link from "next/link";
 import { AutoRefresh } from "@/components/comparison/auto-refresh";
-import { MessagePage } from "@/components/ui/message-page";
 import { Stat } from "@/components/ui/stat";
 import { requireUser } from "@/lib/auth/session";
 import { cleanFilter, diffCounts, getRun, listResults, regionCounts, type ResultFilter } from "@/lib/comparison/queries";
@@ -27,13 +27,13 @@ function query(f: ResultFilter & { page?: number }): string {
 export default async function ComparisonRunPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "comparison:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "comparison:view")) forbidden();
   const id = parseId((await params).id) ?? 0;
   const sp = await searchParams;
   const filter = cleanFilter(sp);
   const page = parsePage(sp.page);
   const loaded = await load(user, id, filter, page);
-  if (!loaded) return <MessagePage title={t("error.notFound")} back={t("error.back")} />;
+  if (!loaded) notFound();
   {
     const { run, data } = loaded;
     const progress = run.status === "RUNNING" ? run.progress : undefined;

@@ -1,6 +1,5 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { MessagePage } from "@/components/ui/message-page";
+import { forbidden, notFound } from "next/navigation";
 import { requireUser } from "@/lib/auth/session";
 import { maskIdNumber } from "@/lib/ids/id-number";
 import { getBatch, listInvalidRows } from "@/lib/import/queries";
@@ -14,7 +13,7 @@ const SHOWN = 200;
 export default async function BatchPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "import:run")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "import:run")) forbidden();
   const id = parseId((await params).id);
   const batch = id !== null ? await getBatch(user, id) : null;
   if (!batch) notFound();

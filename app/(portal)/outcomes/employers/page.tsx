@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -16,7 +16,7 @@ export default async function EmployersPage({ searchParams }: { searchParams: Pr
   const user = await requireUser();
   const t = await getT();
   const result = await guarded(listEmployers(user));
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const { run, rows } = result.value;
   const exportError = (await searchParams).exportError;
   return (

@@ -1,6 +1,7 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
 import { ContactForm } from "@/components/outreach/contact-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { writeAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -19,10 +20,10 @@ export const dynamic = "force-dynamic";
 export default async function OutreachEntryPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "outreach:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "outreach:view")) forbidden();
   const id = Number((await params).id);
   const loaded = await guarded(getEntry(user, id));
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const e = loaded.value;
   await writeAudit(user, { action: "outreach.view", entity: "outreach_entry", entityId: String(e.entryId), regionCode: e.regionCode, detail: { rows: 1 } });
   const c = ledgerCells(t, e);

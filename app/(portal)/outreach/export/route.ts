@@ -1,9 +1,8 @@
-import { PassThrough, Readable } from "node:stream";
-import ExcelJS from "exceljs";
 import { writeAudit } from "@/lib/audit/log";
 import { currentUser } from "@/lib/auth/session";
 import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
+import { tableExportResponse } from "@/lib/http/table-export";
 import { cellList, ledgerCells, ledgerHeader } from "@/lib/outreach/format";
 import { iterateLedger, ledgerPage } from "@/lib/outreach/queries";
 import { cleanLedgerFilter } from "@/lib/outreach/schema";
@@ -28,21 +27,13 @@ export async function GET(request: Request) {
   }
   await writeAudit(user, { action: "outreach.export", entity: "outreach_entry", regionCode: filter.region ?? user.regionCode, detail: { format: "xlsx", ...filter, rows: total } });
   const t = translator(await getLocale());
-  const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const ws = wb.addWorksheet(t("outreach.title"));
-  void (async () => {
-    ws.addRow(ledgerHeader(t)).commit();
-    for await (const batch of iterateLedger(user, filter)) {
-      for (const r of batch) ws.addRow(cellList(ledgerCells(t, r))).commit();
-    }
-    ws.commit();
-    await wb.commit();
-  })().catch((e) => out.destroy(e));
-  return new Response(Readable.toWeb(out) as ReadableStream, {
-    headers: {
-      "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="outreach-${filter.region ?? user.regionCode ?? "all"}.xlsx"`,
-    },
+  return tableExportResponse({
+    format: "xlsx",
+    filename: `outreach-${filter.region ?? user.regionCode ?? "all"}`,
+    sheetName: t("outreach.title"),
+    header: ledgerHeader(t),
+    rows: (async function* () {
+      for await (const batch of iterateLedger(user, filter)) yield batch.map((r) => cellList(ledgerCells(t, r)));
+    })(),
   });
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -17,7 +17,7 @@ export default async function SpotCheckPage({ params }: { params: Promise<{ id: 
   const t = await getT();
   const id = Number((await params).id);
   const result = await guarded(Number.isInteger(id) ? getSpotCheck(user, id) : Promise.reject(new NotFoundError("spot check")));
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const c = result.value;
   const canRecord = roleHas(user.role, "quality:spot-check");
   return (

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ChangeList } from "@/components/changes/change-list";
 import { ChangeRequestForm, type ChangeFieldSpec } from "@/components/changes/change-request-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { requestChangeAction } from "@/lib/changes/actions";
 import { CHANGE_FIELDS, GENDERS, HUKOU_TYPES, isSensitive, type TChanges } from "@/lib/changes/schema";
@@ -45,7 +45,7 @@ export default async function PersonPage({ params }: { params: Promise<{ ref: st
   // The URL holds the person's opaque key (lib/ids/person-ref.ts), never the ID number.
   const idNumber = idNumberOfRef(ref);
   const loaded = await guarded(idNumber ? getPersonPage(user, idNumber) : Promise.reject(new NotFoundError("person")), { page: "person" });
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const { person, regionCode, regionName, regionNames, hukouRegion, residenceRegion, history, tasks, changes } = loaded.value;
   const nameOf = (code: string) => regionNames[code];
   const birthDate = person.birthDate ? person.birthDate.toISOString().slice(0, 10) : null;

@@ -2,7 +2,7 @@ import { SurveyForm } from "@/components/survey/survey-form";
 import { TaskSummary } from "@/components/survey/task-summary";
 import { TaskTrail } from "@/components/survey/task-trail";
 import { ActionForm } from "@/components/ui/action-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getLocale, getT } from "@/lib/i18n/server";
 import { can, guarded } from "@/lib/policy";
@@ -19,7 +19,7 @@ export default async function ReviewTaskPage({ params }: { params: Promise<{ tas
   const user = await requireUser();
   const [t, locale] = await Promise.all([getT(), getLocale()]);
   const loaded = await guarded(getTaskDetail(user, parseId(taskId) ?? 0, "task:view", "review"));
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const detail = loaded.value;
   const tree = await cityRegions(user);
   const { task } = detail;

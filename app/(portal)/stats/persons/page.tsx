@@ -1,5 +1,6 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import type { TMessageKey } from "@/lib/i18n/messages";
@@ -18,7 +19,7 @@ type Params = { run?: string; region?: string; measure?: string; q?: string; pag
 export default async function StatsPersonsPage({ searchParams }: { searchParams: Promise<Params> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!roleHas(user.role, "stats:view") || !roleHas(user.role, "person:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!roleHas(user.role, "stats:view") || !roleHas(user.role, "person:view")) forbidden();
   const sp = await searchParams;
   const region = sp.region ?? user.regionCode ?? "";
   const measure = sp.measure ?? "persons";
@@ -26,7 +27,7 @@ export default async function StatsPersonsPage({ searchParams }: { searchParams:
   const run = sp.run && /^\d+$/.test(sp.run) ? Number(sp.run) : undefined;
   const page = sp.page && /^\d+$/.test(sp.page) ? Number(sp.page) : 1;
   const res = await guarded(personList(user, { run, region, measure, q, page }));
-  if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
+  if (!res.ok) refusePage(res.refusal);
   const list = res.value;
   const regionName = region === NO_REGION ? t("stats.elsewhereRow") : ((await prisma().region.findUnique({ where: { code: region }, select: { name: true } }))?.name ?? region);
   const names = new Map(

@@ -1,5 +1,6 @@
+import { forbidden } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { can, guarded } from "@/lib/policy";
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
 export default async function SummaryPage({ searchParams }: { searchParams: Promise<{ region?: string; month?: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "stats:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "stats:view")) forbidden();
   const sp = await searchParams;
   const res = await guarded(
     (async () => {
@@ -23,7 +24,7 @@ export default async function SummaryPage({ searchParams }: { searchParams: Prom
       return { report, submitted: await submittedReports(user, report.region.code, report.month) };
     })(),
   );
-  if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
+  if (!res.ok) refusePage(res.refusal);
   const { report, submitted } = res.value;
   const tables = reportTables(t, report).filter((x) => x.key === "coverage" || x.key === "survey");
   const n = submitted.filter((s) => s.submittedAt).length;

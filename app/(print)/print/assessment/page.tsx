@@ -1,5 +1,6 @@
+import { notFound } from "next/navigation";
 import { RankingTable } from "@/components/quality/ranking-table";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -14,10 +15,10 @@ export default async function AssessmentBulletin({ searchParams }: { searchParam
   const t = await getT();
   const sp = await searchParams;
   const parsed = ZPeriod.safeParse(sp);
-  if (!parsed.success) return <MessagePage title={t("error.notFound")} back={t("error.back")} />;
+  if (!parsed.success) notFound();
   const within = sp.within && /^\d{6}$/.test(sp.within) ? sp.within : undefined;
   const result = await guarded(assessment(user, parsed.data, within));
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const a = result.value;
   const today = chinaToday();
   return (

@@ -1,4 +1,5 @@
-import { MessagePage } from "@/components/ui/message-page";
+import { forbidden } from "next/navigation";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { getT } from "@/lib/i18n/server";
@@ -16,10 +17,10 @@ const PRINT_LIMIT = 2000;
 export default async function PrintOutreachPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "outreach:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "outreach:view")) forbidden();
   const filter = cleanLedgerFilter(await searchParams);
   const loaded = await guarded(openLedger(user, filter, 0, "print", PRINT_LIMIT));
-  if (!loaded.ok) return <MessagePage title={t(loaded.refusal)} back={t("error.back")} />;
+  if (!loaded.ok) refusePage(loaded.refusal);
   const { rows, total } = loaded.value;
   // The region by name (openLedger has checked that it is in the user's scope).
   const regionCode = filter.region ?? user.regionCode;

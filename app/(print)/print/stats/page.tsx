@@ -1,4 +1,5 @@
-import { MessagePage } from "@/components/ui/message-page";
+import { forbidden } from "next/navigation";
+import { refusePage } from "@/lib/http/refuse";
 import { writeAudit } from "@/lib/audit/log";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
@@ -14,10 +15,10 @@ export const dynamic = "force-dynamic";
 export default async function PrintStatsReportPage({ searchParams }: { searchParams: Promise<{ region?: string; month?: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "stats:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "stats:view")) forbidden();
   const sp = await searchParams;
   const res = await guarded(statsReport(user, sp.region, sp.month));
-  if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
+  if (!res.ok) refusePage(res.refusal);
   const r = res.value;
   const months = await reportMonths();
   await writeAudit(user, { action: "stats.report-print", entity: "region", entityId: r.region.code, regionCode: r.region.code, detail: { month: r.month, live: r.live, runId: r.run?.id ?? null } });

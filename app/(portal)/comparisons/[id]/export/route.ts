@@ -1,5 +1,3 @@
-import { PassThrough, Readable } from "node:stream";
-import ExcelJS from "exceljs";
 import { auditRefusal, writeAudit } from "@/lib/audit/log";
 import { currentUser } from "@/lib/auth/session";
 import { cleanFilter, countResults, getRun, iterateResults, type ResultListRow } from "@/lib/comparison/queries";
@@ -7,6 +5,7 @@ import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { can, NotFoundError } from "@/lib/policy";
 import { parseId } from "@/lib/http/params";
+import { exportFormat, tableExportResponse } from "@/lib/http/table-export";
 import { categoryLabel, flagLabel, schemeLabel } from "@/lib/registry/labels";
 
 // GET /comparisons/:id/export?format=csv|xlsx&category=…&flag=…&scheme=…&region=…&change=…: the person
@@ -23,7 +22,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   if (!user || !can(user, "export:run") || !can(user, "comparison:view")) return new Response("forbidden", { status: 403 });
   const id = parseId((await params).id);
   const url = new URL(request.url);
-  const format = url.searchParams.get("format") === "xlsx" ? "xlsx" : "csv";
+  const format = exportFormat(url.searchParams.get("format") ?? "csv");
   const filter = cleanFilter(Object.fromEntries(url.searchParams));
   // Full ID numbers and phones only with a stated reason, which goes into the audit row.
   const unmasked = url.searchParams.get("unmasked") === "1";
@@ -53,39 +52,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     r.regionName ?? r.regionCode ?? "", r.regionCode ?? "",
     r.phone,
   ];
-  const out = new PassThrough();
   const rows = iterateResults(user, id, filter, { unmasked });
-  const fileName = `comparison-${id}.${format}`;
-  if (format === "csv") {
-    // A cell starting with = + - @ would run as a formula in Excel (CSV injection): quote it with '.
-    const field = (raw: string) => {
-      const v = /^[=+\-@]/.test(raw) ? `'${raw}` : raw;
-      return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-    };
-    void (async () => {
-      out.write(`\uFEFF${header.map(field).join(",")}\n`);
-      for await (const batch of rows) {
-        out.write(batch.map((r) => `${cells(r).map(field).join(",")}\n`).join(""));
-      }
-      out.end();
-    })().catch((e) => out.destroy(e));
-  } else {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-    const ws = wb.addWorksheet(t("comparison.list"));
-    void (async () => {
-      ws.addRow(header).commit();
-      for await (const batch of rows) {
-        for (const r of batch) ws.addRow(cells(r)).commit();
-      }
-      ws.commit();
-      await wb.commit();
-    })().catch((e) => out.destroy(e));
-  }
-  return new Response(Readable.toWeb(out) as ReadableStream, {
-    headers: {
-      "cache-control": "no-store",
-      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="${fileName}"`,
-    },
+  return tableExportResponse({
+    format,
+    filename: `comparison-${id}`,
+    sheetName: t("comparison.list"),
+    header,
+    rows: (async function* () {
+      for await (const batch of rows) yield batch.map(cells);
+    })(),
   });
 }

@@ -1,9 +1,10 @@
-import ExcelJS from "exceljs";
 import { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
 import { DomainError } from "@/lib/auth/errors";
 import { translator, type TMessageKey } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
+import { prisma } from "@/lib/db/client";
+import { tableExportResponse } from "@/lib/http/table-export";
 import { employersExport } from "@/lib/outcomes/employers-view";
 import { can, NotAllowedError } from "@/lib/policy";
 
@@ -35,18 +36,19 @@ export async function POST(request: Request) {
     throw e;
   }
   const t = translator(await getLocale());
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(t("employers.export.sheet"));
-  ws.addRow([t("employers.col.employer"), t("employers.col.idNumber"), t("employers.col.name"), t("employers.col.missingSchemes"), t("employers.col.region"), t("employers.col.source")]);
-  for (const r of result.rows) {
-    ws.addRow([r.employer, r.id_number, r.name, r.missing_schemes.map((s) => t(`registry.scheme.${s}` as TMessageKey)).join("、"), r.region_code ?? "", t(`employers.source.${r.source}` as TMessageKey)]);
-  }
-  const body = await wb.xlsx.writeBuffer();
-  return new Response(body as ArrayBuffer, {
-    headers: {
-      "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "content-disposition": `attachment; filename="employers-${result.runId}.xlsx"`,
-      "cache-control": "no-store",
-    },
+  // Labels and region names for the reader; the codes in columns of their own (`…_code`).
+  const codes = [...new Set(result.rows.map((r) => r.region_code).filter((c): c is string => !!c))];
+  const names = new Map((await prisma().region.findMany({ where: { code: { in: codes } }, select: { code: true, name: true } })).map((r) => [r.code, r.name]));
+  return tableExportResponse({
+    format: "xlsx",
+    filename: `employers-${result.runId}`,
+    sheetName: t("employers.export.sheet"),
+    header: [t("employers.col.employer"), t("employers.col.idNumber"), t("employers.col.name"), t("employers.col.missingSchemes"), "missing_schemes_code", t("employers.col.region"), "region_code", t("employers.col.source"), "source_code"],
+    rows: result.rows.map((r) => [
+      r.employer, r.id_number, r.name,
+      r.missing_schemes.map((s) => t(`registry.scheme.${s}` as TMessageKey)).join("、"), r.missing_schemes.join(";"),
+      r.region_code ? (names.get(r.region_code) ?? r.region_code) : "", r.region_code ?? "",
+      t(`employers.source.${r.source}` as TMessageKey), r.source,
+    ]),
   });
 }

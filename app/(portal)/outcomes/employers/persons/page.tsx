@@ -1,5 +1,6 @@
+import { notFound } from "next/navigation";
 import Link from "next/link";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -17,9 +18,9 @@ export default async function EmployerPersonsPage({ searchParams }: { searchPara
   const employer = sp.employer ?? "";
   const page = Math.max(1, Number(sp.page) || 1);
   const result = await guarded(listEmployerPersons(user, employer, page));
-  if (!result.ok) return <MessagePage title={t(result.refusal)} back={t("error.back")} />;
+  if (!result.ok) refusePage(result.refusal);
   const { total, persons } = result.value;
-  if (total === 0) return <MessagePage title={t("error.notFound")} back={t("error.back")} />;
+  if (total === 0) notFound();
   const pages = Math.max(1, Math.ceil(total / PERSONS_PAGE_SIZE));
   const href = (p: number) => `/outcomes/employers/persons?employer=${encodeURIComponent(employer)}&page=${p}`;
   return (

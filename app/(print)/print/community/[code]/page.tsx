@@ -1,5 +1,5 @@
 import { RegistrationForm } from "@/components/print/registration-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { guarded } from "@/lib/policy";
@@ -11,7 +11,7 @@ export default async function PrintCommunityPage({ params }: { params: Promise<{
   const user = await requireUser();
   const t = await getT();
   const batch = await guarded(printCommunityForms(user, code));
-  if (!batch.ok) return <MessagePage title={t(batch.refusal)} back={t("error.back")} />;
+  if (!batch.ok) refusePage(batch.refusal);
   const printedAt = new Date().toISOString().slice(0, 10);
   if (batch.value.forms.length === 0) return <p className="sheet text-sm" data-testid="print-empty">{t("print.noTasks")}</p>;
   return (

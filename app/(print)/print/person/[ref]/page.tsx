@@ -1,5 +1,5 @@
 import { RegistrationForm } from "@/components/print/registration-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { idNumberOfRef } from "@/lib/ids/person-ref";
@@ -14,6 +14,6 @@ export default async function PrintPersonPage({ params }: { params: Promise<{ re
   // The URL holds the person's opaque key (lib/ids/person-ref.ts), never the ID number.
   const idNumber = idNumberOfRef(ref);
   const form = await guarded(idNumber ? printPersonForm(user, idNumber) : Promise.reject(new NotFoundError("person")), { page: "print-person" });
-  if (!form.ok) return <MessagePage title={t(form.refusal)} back={t("error.back")} />;
+  if (!form.ok) refusePage(form.refusal);
   return <RegistrationForm t={t} form={form.value} printedAt={new Date().toISOString().slice(0, 10)} />;
 }

@@ -1,5 +1,6 @@
+import { forbidden } from "next/navigation";
 import { AnalysisView } from "@/components/stats/analysis-view";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { can, guarded } from "@/lib/policy";
@@ -11,10 +12,10 @@ export const dynamic = "force-dynamic";
 export default async function PrintAnalysisPage({ searchParams }: { searchParams: Promise<{ region?: string; month?: string }> }) {
   const user = await requireUser();
   const t = await getT();
-  if (!can(user, "stats:view")) return <MessagePage title={t("error.forbidden")} back={t("error.back")} />;
+  if (!can(user, "stats:view")) forbidden();
   const sp = await searchParams;
   const res = await guarded(analysisReport(user, sp.region ?? user.regionCode ?? "", sp.month));
-  if (!res.ok) return <MessagePage title={t(res.refusal)} back={t("error.back")} />;
+  if (!res.ok) refusePage(res.refusal);
   const r = res.value;
   return (
     <article className="sheet" data-testid="print-analysis">

@@ -1,5 +1,5 @@
 import { RegistrationForm } from "@/components/print/registration-form";
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import { getT } from "@/lib/i18n/server";
 import { guarded, NotFoundError } from "@/lib/policy";
@@ -13,6 +13,6 @@ export default async function PrintTaskPage({ params }: { params: Promise<{ task
   const t = await getT();
   const id = parseId(taskId);
   const form = await guarded(id !== null ? printTaskForm(user, id) : Promise.reject(new NotFoundError("task")));
-  if (!form.ok) return <MessagePage title={t(form.refusal)} back={t("error.back")} />;
+  if (!form.ok) refusePage(form.refusal);
   return <RegistrationForm t={t} form={form.value} printedAt={new Date().toISOString().slice(0, 10)} />;
 }

@@ -1,4 +1,4 @@
-import { MessagePage } from "@/components/ui/message-page";
+import { refusePage } from "@/lib/http/refuse";
 import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
@@ -12,7 +12,7 @@ export default async function PrintSummaryPage({ params }: { params: Promise<{ c
   const user = await requireUser();
   const t = await getT();
   const sheet = await guarded(printCommunitySummary(user, code));
-  if (!sheet.ok) return <MessagePage title={t(sheet.refusal)} back={t("error.back")} />;
+  if (!sheet.ok) refusePage(sheet.refusal);
   const { communityName, rows } = sheet.value;
   const th = "border border-black px-1 py-1 font-medium";
   const td = "border border-black px-1 py-0.5 align-top";
