@@ -73,12 +73,14 @@ test("the registry is searched by part of a name and part of an ID, paged, maske
       // A part of the ID number: the birth date of the sample.
       await page.getByTestId("registry-search").fill(sample.id_number.slice(6, 14));
       await page.getByTestId("registry-submit").click();
+      await expect(page).toHaveURL(new RegExp(`q=${sample.id_number.slice(6, 14)}`));
       await expect(page.getByTestId("registry-row").first()).toBeVisible();
       const ids = await page.getByTestId("registry-row").locator("td:nth-child(2)").allTextContents();
       expect(ids).toContain(`${sample.id_number.slice(0, 6)}********${sample.id_number.slice(-4)}`);
       // Too short a part says what to type.
       await page.getByTestId("registry-search").fill("12");
       await page.getByTestId("registry-submit").click();
+      await expect(page).toHaveURL(/bad=1/);
       await expect(page.getByTestId("registry-bad-search")).toContainText("连续的 4–10 位");
     }
   }

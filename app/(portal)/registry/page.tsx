@@ -45,7 +45,8 @@ export default async function RegistryPage({ searchParams }: { searchParams: Pro
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{t("registry.title")}</h1>
-      <form action={searchRegistryAction} className="flex flex-wrap items-end gap-2" role="search" data-testid="registry-filter">
+      {/* Keyed by the search: after a search the form is new, so a value typed meanwhile is never overwritten. */}
+      <form key={`${kept.s ?? ""}|${kept.q ?? ""}|${sp.bad ?? ""}`} action={searchRegistryAction} className="flex flex-wrap items-end gap-2" role="search" data-testid="registry-filter">
         <label className="flex min-w-0 flex-1 basis-56 flex-col text-sm sm:max-w-sm">
           <span className="text-slate-600">{t("lists.registry.search")}</span>
           <input name="q" defaultValue={fullId ? maskIdNumber(fullId) : (filter.q ?? "")} maxLength={40} autoComplete="off" placeholder={t("lists.registry.searchPlaceholder")} className={input} data-testid="registry-search" />
