@@ -17,14 +17,14 @@ export function pageWindow(page: number, pages: number): number[] {
   return out;
 }
 
-export function Pager({ page, pageSize, total, href, t, testId = "pager" }: { page: number; pageSize: number; total: number; href: (page: number) => string; t: Translate; testId?: string }) {
+export function Pager({ page, pageSize, total, href, t, testId = "pager", atLeast = false }: { page: number; pageSize: number; total: number; href: (page: number) => string; t: Translate; testId?: string; /** The count stopped at `total` (a capped count): "超过 N 条". */ atLeast?: boolean }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const link = "rounded px-2 py-1 text-blue-700 hover:bg-blue-50";
   return (
     <nav className="flex flex-wrap items-center gap-1 text-sm" aria-label={t("common.pages")} data-testid={testId}>
       <span className="mr-2 text-slate-600" data-testid={`${testId}-total`}>
-        {t("common.totalRows", { n: total.toLocaleString("zh-CN") })}
+        {t(atLeast ? "common.totalRowsAtLeast" : "common.totalRows", { n: total.toLocaleString("zh-CN") })}
       </span>
       {current > 1 && (
         <Link href={href(current - 1)} className={link} rel="prev">

@@ -78,6 +78,16 @@ export const AUDIT_ACTIONS = [
   "roster.print",
   "roster.export",
   "summary.export",
+  "registry.list",
+  "registry.export",
+  "change.export",
+  "comparison.list-export",
+  "user.list",
+  "user.export",
+  "region.list",
+  "region.export",
+  "import.list",
+  "import.list-export",
 ] as const;
 
 export function auditActionLabel(t: Translate, action: string): string {
@@ -123,7 +133,7 @@ export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { 
 }
 
 /** Catalogue families a detail value may be a code of (task states, categories, flags, roles). */
-const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role", "progress.col"];
+const CODE_KEYS = ["task.state", "registry.category", "registry.flag", "role", "progress.col", "status", "change.state", "level", "comparison.status", "comparison.basis", "import.kind", "import.status", "lists.users.state"];
 
 /** A code's catalogue label from the first family that has one, or the text itself. */
 function codeLabel(t: Translate, v: string): string {

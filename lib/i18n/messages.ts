@@ -9,6 +9,7 @@ import { surveyEn, surveyZh } from "./messages-survey";
 import { assignEn, assignZh } from "./messages-assign";
 import { reviewEn, reviewZh } from "./messages-review";
 import { regformEn, regformZh } from "./messages-regform";
+import { listsEn, listsZh } from "./messages-lists";
 
 // The message catalogue: every user-visible text, zh-CN first, English second. Keys are grouped by
 // area. A missing English text falls back to Chinese; a missing key shows the key (tests catch it).
@@ -28,6 +29,7 @@ export const zh = {
   ...assignZh,
   ...reviewZh,
   ...regformZh,
+  ...listsZh,
   "app.title": "全民参保登记管理系统",
   "app.subtitle": "常州市社会保险中心",
   "nav.home": "首页",
@@ -211,6 +213,7 @@ export const en: Partial<Record<TMessageKey, string>> = {
   ...assignEn,
   ...reviewEn,
   ...regformEn,
+  ...listsEn,
   "app.title": "Universal Social-Insurance Enrolment Registry",
   "app.subtitle": "Changzhou Social Insurance Centre",
   "nav.home": "Home",

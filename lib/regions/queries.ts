@@ -1,6 +1,6 @@
 import { prisma } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { type Actor, NotFoundError, requireInScope, requirePermission } from "@/lib/policy";
+import { type Actor, NotFoundError, regionWhere, requireInScope, requirePermission, type TPermission } from "@/lib/policy";
 
 export interface RegionSummary {
   code: string;
@@ -46,4 +46,9 @@ export async function cityRegions(actor: Actor): Promise<{ cityName: string; reg
   const city = env().CITY_CODE;
   const regions = await prisma().region.findMany({ where: { code: { startsWith: city } }, orderBy: { code: "asc" }, select: { code: true, name: true, level: true, parentCode: true } });
   return { cityName: regions.find((r) => r.code === city)?.name ?? city, regions };
+}
+
+/** The region tree below (and including) the actor's region, for the region pickers of list filters. */
+export async function regionsInScope(actor: Actor, permission: TPermission): Promise<{ code: string; name: string; parentCode: string | null }[]> {
+  return prisma().region.findMany({ where: { code: regionWhere(actor, permission) }, orderBy: { code: "asc" }, select: { code: true, name: true, parentCode: true } });
 }

@@ -7,9 +7,9 @@ import { authedAction, runAction } from "@/lib/auth/action";
 import { resolveSession } from "@/lib/auth/session";
 import { clientAddress } from "@/lib/auth/throttle";
 import { getT } from "@/lib/i18n/server";
-import { changeOwnPassword, changePost, createUser, resetPassword, toggleActive, withdrawAccountRequest, type AccountStepResult } from "./mutations";
+import { changeOwnPassword, changePost, createUser, resetPassword, setActive, withdrawAccountRequest, type AccountStepResult } from "./mutations";
 import { confirmAccountRequest, refuseAccountRequest } from "./requests";
-import { ZChangeOwnPassword, ZCreateUser, ZRequestId, ZResetPassword, ZToggleUser, ZUserId, ZUserPost } from "./schema";
+import { ZChangeOwnPassword, ZCreateUser, ZRequestId, ZResetPassword, ZUserId, ZUserPost } from "./schema";
 
 async function stepMessage(result: AccountStepResult): Promise<{ ok: true; message: string }> {
   const t = await getT();
@@ -34,9 +34,16 @@ export const resetPasswordAction = authedAction("admin:users", ZResetPassword, a
   return stepMessage(result);
 });
 
-export const toggleUserAction = authedAction("admin:users", ZToggleUser, async (actor, input) => {
-  await toggleActive(actor, input.userId);
+export const enableUserAction = authedAction("admin:users", ZUserId, async (actor, input) => {
+  await setActive(actor, input.userId, true);
   revalidatePath("/admin/users");
+  return { ok: true, message: (await getT())("users.enabledDone") };
+});
+
+export const disableUserAction = authedAction("admin:users", ZUserId, async (actor, input) => {
+  await setActive(actor, input.userId, false);
+  revalidatePath("/admin/users");
+  return { ok: true, message: (await getT())("users.disabledDone") };
 });
 
 export const withdrawAccountRequestAction = authedAction("admin:users", ZUserId, async (actor, input) => {

@@ -39,7 +39,8 @@ export async function checkPostRegion(tx: Tx, role: TRole, regionCode: string | 
     return;
   }
   const region = regionCode ? await tx.region.findUnique({ where: { code: regionCode } }) : null;
-  if (!region || region.level !== level) throw new DomainError("users.regionLevel", { level }, "regionCode");
+  // The message names the level the role needs, by its label (users.err.regionLevel.<LEVEL>).
+  if (!region || region.level !== level) throw new DomainError(`users.err.regionLevel.${level}`, undefined, "regionCode");
 }
 
 export type AccountStepResult = { userId: number; pending: true } | { userId: number; pending: false; oneTimePassword: string };
@@ -131,6 +132,21 @@ export async function withdrawAccountRequest(actor: Actor, userId: number): Prom
 }
 
 /** Enables or disables an account; disabling ends its sessions. */
+/**
+ * 启用 / 停用 as two distinct steps (issue 13): asking to enable an enabled account (or disable a
+ * disabled one) is refused with what the account's state is, so that a stale page cannot flip it.
+ */
+export async function setActive(actor: Actor, userId: number, active: boolean): Promise<void> {
+  requirePermission(actor, "admin:users");
+  if (userId === actor.id && !active) throw new DomainError("users.notSelf");
+  await prisma().$transaction(async (tx) => {
+    const user = await tx.user.findUniqueOrThrow({ where: { id: userId } });
+    if (user.active === active) throw new DomainError(active ? "users.err.alreadyEnabled" : "users.err.alreadyDisabled");
+    await tx.user.update({ where: { id: userId }, data: { active, sessionVersion: { increment: 1 } } });
+    await writeAudit(actor, { action: active ? "user.enable" : "user.disable", entity: "user", entityId: String(userId) }, tx);
+  });
+}
+
 export async function toggleActive(actor: Actor, userId: number): Promise<void> {
   requirePermission(actor, "admin:users");
   if (userId === actor.id) throw new DomainError("users.notSelf");

@@ -81,7 +81,7 @@ export async function refuseAccountRequest(actor: Actor, requestId: number): Pro
 
 /** Pending account steps the actor may decide (scoped in the query). */
 export async function listPendingAccountRequests(actor: Actor) {
-  return prisma().accountRequest.findMany({
+  const requests = await prisma().accountRequest.findMany({
     where: accountRequestWhere(actor),
     orderBy: { requestedAt: "asc" },
     select: {
@@ -93,6 +93,10 @@ export async function listPendingAccountRequests(actor: Actor) {
       user: { select: { login: true, realName: true, role: true, regionCode: true, confirmedAt: true, region: { select: { name: true } } } },
     },
   });
+  // The requested post's region by name (never a bare code on the page).
+  const regions = await prisma().region.findMany({ where: { code: { in: [...new Set(requests.map((r) => r.regionCode))] } }, select: { code: true, name: true } });
+  const nameOf = new Map(regions.map((r) => [r.code, r.name]));
+  return requests.map((r) => ({ ...r, regionName: nameOf.get(r.regionCode) ?? null }));
 }
 
 /**

@@ -4,7 +4,7 @@ import { ROLES } from "@/lib/policy/permissions";
 
 export const ZUserPost = z.object({
   userId: z.coerce.number().int().positive(),
-  role: z.enum(ROLES),
+  role: z.enum(ROLES, { error: "msg:users.err.role" }),
   regionCode: z
     .string()
     .trim()
@@ -15,9 +15,13 @@ export type TUserPost = z.infer<typeof ZUserPost>;
 
 // No password is entered for another person's account: the system generates a one-time password
 // and shows it once to whoever makes the step effective (lib/users/requests.ts).
+// Every message names what to fix (issue 13, "forms that keep what was typed").
 export const ZCreateUser = ZUserPost.omit({ userId: true }).extend({
-  login: z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9_.-]+$/),
-  realName: z.string().trim().min(1).max(64),
+  login: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{3,31}$/, "msg:users.err.login"),
+  realName: z.string().trim().min(1, "msg:users.err.realName").max(64, "msg:users.err.realNameLong"),
 });
 export type TCreateUser = z.infer<typeof ZCreateUser>;
 

@@ -31,6 +31,8 @@ export async function openPerson(page: Page, idNumber: string): Promise<string> 
   await page.goto("/registry");
   await page.getByTestId("registry-search").fill(idNumber);
   await page.getByTestId("registry-search").press("Enter");
+  // The registry lists persons before any search: wait for the search's own result page.
+  await expect(page).toHaveURL(/[?&]s=/);
   const link = page.getByTestId("registry-results").getByRole("link").first();
   await expect(link).toBeVisible();
   const href = (await link.getAttribute("href")) ?? "";

@@ -115,7 +115,8 @@ test("a change of post takes effect once the district confirms it, and ends the 
   await signIn(admin, "admin");
   await admin.goto("/admin/users");
   const row = admin.getByTestId("user-hongmei");
-  await row.locator('input[name="regionCode"]').fill("320402005");
+  // The new street is picked from the tree (issue 13: no typed codes).
+  await row.getByTestId("post-hongmei-region-2").selectOption("320402005");
   await row.getByRole("button", { name: "保存" }).first().click();
   await expect(row).toContainText("待上级业务人员确认");
   // Requested only: the clerk keeps the old post.
@@ -146,7 +147,8 @@ test("an account created by the admin works only after confirmation, with a forc
   await form.locator('input[name="login"]').fill("surveyor9");
   await form.locator('input[name="realName"]').fill("调查员 新人");
   await form.locator('select[name="role"]').selectOption("COMMUNITY_SURVEYOR");
-  await form.locator('input[name="regionCode"]').fill("320402002001");
+  // The region is picked from the tree, level by level (issue 13: no typed codes).
+  for (const [level, code] of ["3204", "320402", "320402002", "320402002001"].entries()) await form.getByTestId(`create-user-region-${level}`).selectOption(code);
   await form.getByRole("button", { name: "新建用户" }).click();
   await expect(admin.getByTestId("create-user-result")).toContainText("待上级业务人员确认");
   await signIn(street, "qinglong");

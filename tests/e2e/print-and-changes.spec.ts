@@ -120,9 +120,10 @@ test("a surveyor requests a sensitive change, the street and then the district a
   await expect(card).toContainText("1985-06-15");
   await expect(card).toContainText("居民户口");
   await card.getByRole("button", { name: "审核" }).click();
-  // Decided: the request leaves the clerk's queue and shows its new state among the recent ones.
-  await expect(clerk.getByTestId("changes-recent").getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("待区审定");
+  // Decided: the request leaves the clerk's queue and shows its new state among all requests.
   await expect(clerk.getByTestId("changes-pending").getByTestId(`change-${request.id}`)).toHaveCount(0);
+  await clerk.getByTestId("changes-tab-all").click();
+  await expect(clerk.getByTestId("changes-recent").getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("待区审定");
 
   // 区审批.
   const district = await desktop(browser);
@@ -131,6 +132,8 @@ test("a surveyor requests a sensitive change, the street and then the district a
   const districtCard = district.getByTestId("changes-pending").getByTestId(`change-${request.id}`);
   await expect(districtCard).toContainText("派出所出具的户籍证明");
   await districtCard.getByRole("button", { name: "审核" }).click();
+  await expect(district.getByTestId("changes-pending").getByTestId(`change-${request.id}`)).toHaveCount(0);
+  await district.getByTestId("changes-tab-all").click();
   await expect(district.getByTestId("changes-recent").getByTestId(`change-${request.id}`).getByTestId("change-state")).toHaveText("已生效");
 
   // The person page shows the new values and the history.

@@ -15,7 +15,11 @@ import { getRegionForUser } from "@/lib/regions/queries";
 import { dashboard } from "@/lib/stats/dashboard";
 import { submittedReports } from "@/lib/stats/analysis";
 import { currentMonth, statsReport } from "@/lib/stats/report";
-import { getPersonPage, searchPersons } from "@/lib/registry/queries";
+import { getPersonPage, listRegistry, searchPersons } from "@/lib/registry/queries";
+import { listChanges } from "@/lib/changes/list";
+import { listRunsPage } from "@/lib/comparison/run-list";
+import { listBatchesPage } from "@/lib/import/batch-list";
+import { listRegionsPage, listUsersPage } from "@/lib/users/list";
 import { bulkApprove, reviewTask } from "@/lib/review/mutations";
 import { queueLevel, reviewQueuePage } from "@/lib/review/queue";
 import { regionProgress, regionTasks } from "@/lib/regions/progress";
@@ -169,6 +173,13 @@ const OPERATIONS: Record<string, Operation> = {
   "import.batches": { permission: "import:run", scope: "role", run: (a) => listBatches(a) },
   "admin.users": { permission: "admin:users", scope: "role", run: (a) => listUsers(a) },
   "admin.regions": { permission: "admin:regions", scope: "role", run: (a) => listRegionsForAdmin(a) },
+  // The lists that scale (issue 13): paged, filtered and searched in SQL, scoped in the query.
+  "registry.list": { permission: "person:view", scope: "record", run: async (a, r) => (await listRegistry(a, { q: (await personIn(r)).idNumber })).rows, empty: (x) => (x as unknown[]).length === 0 },
+  "change.listPage": { permission: ["change:request", "change:approve-basic", "change:approve-sensitive"], scope: "record", run: async (a, r) => { const c = await changeIn(r, false); return (await listChanges(a, {})).rows.filter((x) => x.id === c.id); }, empty: (x) => (x as unknown[]).length === 0 },
+  "comparison.runsPage": { permission: "comparison:view", scope: "role", run: (a) => listRunsPage(a, {}) },
+  "import.batchesPage": { permission: "import:run", scope: "role", run: (a) => listBatchesPage(a, {}) },
+  "admin.usersPage": { permission: "admin:users", scope: "role", run: (a) => listUsersPage(a, {}) },
+  "admin.regionsPage": { permission: "admin:regions", scope: "role", run: (a) => listRegionsPage(a, {}) },
   "audit.list": { permission: "audit:view", scope: "role", run: (a) => listAudit(a, {}, 0) },
   // 统计分析 (/stats)
   "stats.dashboard": { permission: "stats:view", scope: "region", run: (a, r) => dashboard(a, r) },
@@ -201,7 +212,9 @@ const ACTIONS: Record<string, string[] | { exempt: string }> = {
   createUserAction: ["admin.users"],
   changePostAction: ["admin.users"],
   resetPasswordAction: ["admin.users"],
-  toggleUserAction: ["admin.users"],
+  enableUserAction: ["admin.users"],
+  disableUserAction: ["admin.users"],
+  listSearchAction: { exempt: "reads no data: turns a posted list filter into the list's URL (a full ID number into its opaque key); the list page applies scope and audit" },
   withdrawAccountRequestAction: ["admin.users"],
   confirmAccountRequestAction: { exempt: "account:confirm: the confirmer is one level above the account's post (ACCOUNT_CONFIRMER), not a region prefix alone — level, region, self and admin refusals in tests/integration/account-requests.test.ts" },
   refuseAccountRequestAction: { exempt: "account:confirm, as confirmAccountRequestAction: tests/integration/account-requests.test.ts" },
@@ -245,22 +258,29 @@ const PAGES: Record<string, string[] | { exempt: string }> = {
   "app/(portal)/review/page.tsx": ["review.queue", "review.bulk"],
   "app/(portal)/review/export/route.ts": ["review.queue"],
   "app/(portal)/review/[taskId]/page.tsx": ["task.detail", "review.initial", "review.final"],
-  "app/(portal)/registry/page.tsx": ["registry.search"],
+  "app/(portal)/registry/page.tsx": ["registry.search", "registry.list"],
+  "app/(portal)/registry/export/route.ts": ["registry.list"],
+  "app/(portal)/changes/export/route.ts": ["change.listPage"],
+  "app/(portal)/comparisons/export/route.ts": ["comparison.runsPage"],
+  "app/(portal)/admin/users/export/route.ts": ["admin.usersPage"],
+  "app/(portal)/admin/regions/export/route.ts": ["admin.regionsPage"],
+  "app/api/imports/export/route.ts": ["import.batchesPage"],
+  "app/api/imports/template/route.ts": { exempt: "import:run; the header row of the import contract, no data" },
   "app/(portal)/registry/[ref]/page.tsx": ["registry.person", "change.request", "change.approveBasic", "change.approveSensitive"],
-  "app/(portal)/changes/page.tsx": ["change.list", "change.approveBasic", "change.approveSensitive"],
+  "app/(portal)/changes/page.tsx": ["change.listPage", "change.approveBasic", "change.approveSensitive"],
   "app/(print)/print/person/[ref]/page.tsx": ["print.person"],
   "app/(print)/print/task/[taskId]/page.tsx": ["print.task"],
   "app/(print)/print/community/[code]/page.tsx": ["print.community"],
   "app/(print)/print/community/[code]/summary/page.tsx": ["print.summary"],
-  "app/(portal)/comparisons/page.tsx": ["comparison.runs"],
+  "app/(portal)/comparisons/page.tsx": ["comparison.runsPage"],
   "app/(portal)/comparisons/[id]/page.tsx": ["comparison.runs"],
   "app/(portal)/comparisons/[id]/export/route.ts": ["comparison.runs"],
-  "app/(portal)/imports/page.tsx": ["import.batches"],
+  "app/(portal)/imports/page.tsx": ["import.batchesPage"],
   "app/(portal)/imports/[id]/page.tsx": ["import.batches"],
   "app/api/imports/route.ts": ["import.batches"],
   "app/api/imports/[id]/invalid/route.ts": ["import.batches"],
-  "app/(portal)/admin/users/page.tsx": ["admin.users"],
-  "app/(portal)/admin/regions/page.tsx": ["admin.regions"],
+  "app/(portal)/admin/users/page.tsx": ["admin.usersPage", "admin.regions"],
+  "app/(portal)/admin/regions/page.tsx": ["admin.regionsPage", "admin.regions"],
   "app/(portal)/audit/page.tsx": ["audit.list"],
   "app/(portal)/stats/page.tsx": ["stats.dashboard"],
   "app/(print)/print/stats/page.tsx": ["stats.report"],

@@ -46,10 +46,10 @@ export default async function AccountRequestsPage() {
                     {r.kind === "CHANGE_POST" ? (
                       <>
                         <div className="text-slate-500 line-through">{post(r.user.role, r.user.region?.name, r.user.regionCode)}</div>
-                        <div>{post(r.role, null, r.regionCode)}</div>
+                        <div>{post(r.role, r.regionName, r.regionCode)}</div>
                       </>
                     ) : (
-                      post(r.role, r.kind === "CREATE" ? null : r.user.region?.name, r.regionCode)
+                      post(r.role, r.regionName, r.regionCode)
                     )}
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">{r.requestedAt.toISOString().slice(0, 16).replace("T", " ")}</td>

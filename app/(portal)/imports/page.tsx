@@ -4,18 +4,28 @@ import { AutoRefresh } from "@/components/comparison/auto-refresh";
 import { requireUser } from "@/lib/auth/session";
 import { IMPORT_KINDS } from "@/lib/import/formats";
 import { IMPORT_REFUSALS } from "@/lib/import/import-error";
-import { listBatches } from "@/lib/import/queries";
+import { ExportLinks } from "@/components/lists/export-links";
+import { Pager } from "@/components/ui/pager";
+import { BATCH_PAGE_SIZE, BATCH_STATUSES, batchFilterOf, listBatchesPage } from "@/lib/import/batch-list";
+import { pageParam, type Search, single, withQuery } from "@/lib/lists/url";
 import { RUNNING_PHASES, recentImportJobs } from "@/lib/jobs/progress";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { can } from "@/lib/policy";
 import { UploadForm } from "./upload-form";
 
-export default async function ImportsPage() {
+// 数据导入: the upload form, the templates of every data kind (headers from the import contract),
+// the user's running imports, and the batches — filtered by kind, status, date and file name, 20 a
+// page with page numbers, exported with the same rows.
+export default async function ImportsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireUser();
   const t = await getT();
   if (!can(user, "import:run")) forbidden();
-  const batches = await listBatches(user);
+  const sp = single(await searchParams);
+  const filter = batchFilterOf(sp);
+  const page = pageParam(sp.page);
+  const { rows: batches, total } = await listBatchesPage(user, filter, page);
+  const input = "rounded border border-slate-300 px-2 py-1.5 text-sm";
   // The user's imports of the last day as the database has them: after a reload, or from another
   // portal process, a running import still shows its progress; one whose process died shows as interrupted.
   const jobs = await recentImportJobs(user.id);
@@ -45,6 +55,23 @@ export default async function ImportsPage() {
           }}
         />
       </section>
+      <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="import-templates">
+        <h2 className="font-medium">{t("import.template")}</h2>
+        <p className="mb-2 text-xs text-slate-500">{t("import.templateHint")}</p>
+        <ul className="grid gap-x-4 gap-y-1 text-sm sm:grid-cols-2 lg:grid-cols-3">
+          {IMPORT_KINDS.map((k) => (
+            <li key={k} className="flex flex-wrap items-center gap-2">
+              <span className="min-w-[8rem]">{t(`import.kind.${k}` as TMessageKey)}</span>
+              <a href={`/api/imports/template?kind=${k}&format=xlsx`} className="text-blue-700 hover:underline" data-testid={`template-${k}-xlsx`} download>
+                Excel
+              </a>
+              <a href={`/api/imports/template?kind=${k}&format=csv`} className="text-blue-700 hover:underline" data-testid={`template-${k}-csv`} download>
+                CSV
+              </a>
+            </li>
+          ))}
+        </ul>
+      </section>
       {jobs.length > 0 && (
         <section className="space-y-2" data-testid="import-jobs">
           {running && <AutoRefresh />}
@@ -68,8 +95,51 @@ export default async function ImportsPage() {
       )}
       <section className="space-y-2">
         <h2 className="font-medium">{t("import.batches")}</h2>
+        <form method="get" className="flex flex-wrap items-end gap-2 text-sm" role="search" data-testid="batches-filter">
+          <label className="flex flex-col">
+            <span className="text-slate-600">{t("import.kind")}</span>
+            <select name="kind" defaultValue={filter.kind ?? ""} className={input}>
+              <option value="">{t("lists.any")}</option>
+              {kinds.map((k) => (
+                <option key={k.value} value={k.value}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex flex-col">
+            <span className="text-slate-600">{t("import.status")}</span>
+            <select name="status" defaultValue={filter.status ?? ""} className={input}>
+              <option value="">{t("lists.any")}</option>
+              {BATCH_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {t(`import.status.${s}` as TMessageKey)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex flex-col">
+            <span className="text-slate-600">{t("lists.imports.importedFrom")}</span>
+            <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
+          </label>
+          <label className="flex flex-col">
+            <span className="text-slate-600">{t("lists.to")}</span>
+            <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
+          </label>
+          <label className="flex flex-col">
+            <span className="text-slate-600">{t("lists.imports.fileSearch")}</span>
+            <input name="q" defaultValue={filter.q ?? ""} maxLength={60} className={input} data-testid="batches-search" />
+          </label>
+          <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
+            {t("lists.apply")}
+          </button>
+        </form>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <Pager page={page} pageSize={BATCH_PAGE_SIZE} total={total} href={(p) => withQuery("/imports", { ...filter, page: p })} t={t} testId="batches-pager" />
+          <ExportLinks href={(format) => withQuery("/api/imports/export", { ...filter, format })} t={t} testId="batches-export" />
+        </div>
         {batches.length === 0 ? (
-          <p className="text-sm text-slate-500">{t("common.none")}</p>
+          <p className="text-sm text-slate-500">{t("lists.noMatch")}</p>
         ) : (
           <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
             <table className="w-full text-sm" data-testid="batch-table">
@@ -98,7 +168,7 @@ export default async function ImportsPage() {
                     <td className="max-w-[12rem] truncate px-3 py-1.5" title={b.fileName}>
                       {b.fileName}
                     </td>
-                    <td className="whitespace-nowrap px-3 py-1.5">{b.importedBy?.realName ?? "—"}</td>
+                    <td className="whitespace-nowrap px-3 py-1.5">{b.importedBy ?? "—"}</td>
                     <td className="whitespace-nowrap px-3 py-1.5 tabular-nums">{b.importedAt.toLocaleString("zh-CN")}</td>
                     <td className="px-3 py-1.5 text-right tabular-nums">{b.rowsRead.toLocaleString()}</td>
                     <td className="px-3 py-1.5 text-right tabular-nums">{b.rowsLoaded.toLocaleString()}</td>

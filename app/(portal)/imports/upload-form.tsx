@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ImportRefusal } from "@/lib/import/import-error";
 import type { TImportResponse } from "@/lib/import/progress";
 
@@ -80,6 +80,16 @@ export function UploadForm({ kinds, labels }: { kinds: { value: string; label: s
   const router = useRouter();
   const [state, setState] = useState<State>(IDLE);
   const poll = useRef<ReturnType<typeof setInterval> | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  // A refused or missing file marks the file field (aria-invalid, red outline) and takes the focus;
+  // the kind and the chosen file stay as they were, so the clerk fixes the file and submits again.
+  const fileInvalid = Boolean(state.result && !state.result.ok && !state.busy);
+  useEffect(() => {
+    if (fileInvalid) {
+      fileInput.current?.scrollIntoView({ block: "center", behavior: "smooth" });
+      fileInput.current?.focus({ preventScroll: true });
+    }
+  }, [fileInvalid, state.result]);
 
   function stopPolling() {
     if (poll.current) clearInterval(poll.current);
@@ -143,7 +153,17 @@ export function UploadForm({ kinds, labels }: { kinds: { value: string; label: s
         </label>
         <label className="flex flex-col gap-1 text-sm">
           {labels.file}
-          <input type="file" name="file" accept=".csv,.xlsx" className={`${input} file:mr-2 file:rounded file:border-0 file:bg-slate-100 file:px-2 file:py-1`} disabled={state.busy} data-testid="import-file" />
+          <input
+            ref={fileInput}
+            type="file"
+            name="file"
+            accept=".csv,.xlsx"
+            className={`${input} file:mr-2 file:rounded file:border-0 file:bg-slate-100 file:px-2 file:py-1`}
+            disabled={state.busy}
+            aria-invalid={fileInvalid || undefined}
+            aria-describedby={fileInvalid ? "import-result-message" : undefined}
+            data-testid="import-file"
+          />
         </label>
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="replace" value="1" disabled={state.busy} data-testid="import-replace" />
@@ -159,7 +179,7 @@ export function UploadForm({ kinds, labels }: { kinds: { value: string; label: s
           <Bar value={state.readTotal ? state.readBytes / state.readTotal : 0} label={fill(labels.rows, { rows: state.rows.toLocaleString() })} testId="rows-progress" />
         </div>
       )}
-      <div aria-live="polite" data-testid="import-result">
+      <div aria-live="polite" data-testid="import-result" id="import-result-message">
         {result?.ok && <p className="rounded bg-green-50 p-3 text-sm text-green-800">{result.message}</p>}
         {result && !result.ok && (
           <div className="rounded bg-red-50 p-3 text-sm text-red-800" role="alert">
