@@ -1,4 +1,5 @@
 import type { TMessageKey, Translate } from "@/lib/i18n/messages";
+import { measureByCode } from "@/lib/stats/measures";
 
 // What the auditor reads instead of codes: a Chinese label for every action the portal writes to
 // the audit log (catalogue keys audit.action.<code>), and for the keys of the rows' details.
@@ -120,16 +121,27 @@ export function auditKeyLabel(t: Translate, key: string): string {
 }
 
 /** A detail object as "key: value" lines, nested objects flattened ("filters · states: …"). */
-export function auditDetailLines(t: Translate, detail: unknown, prefix = ""): { key: string; value: string }[] {
+export function auditDetailLines(t: Translate, detail: unknown, regionNames?: ReadonlyMap<string, string>, prefix = ""): { key: string; value: string }[] {
   if (detail === null || detail === undefined) return [];
-  if (typeof detail !== "object" || Array.isArray(detail)) return [{ key: prefix || t("audit.detail"), value: valueText(detail, t) }];
+  if (typeof detail !== "object" || Array.isArray(detail)) return [{ key: prefix || t("audit.detail"), value: valueText(detail, t, "", regionNames) }];
   const out: { key: string; value: string }[] = [];
   for (const [k, v] of Object.entries(detail as Record<string, unknown>)) {
     const key = prefix ? `${prefix} · ${auditKeyLabel(t, k)}` : auditKeyLabel(t, k);
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) out.push(...auditDetailLines(t, v, key));
-    else if (v !== undefined) out.push({ key, value: valueText(v, t) });
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) out.push(...auditDetailLines(t, v, regionNames, key));
+    else if (v !== undefined) out.push({ key, value: valueText(v, t, k, regionNames) });
   }
   return out;
+}
+
+const REGION_CODE = /^\d{4}(\d{2}(\d{3}(\d{3})?)?)?$/;
+
+/** Every string in a detail shaped like a region code (to look their names up for auditDetailLines). */
+export function regionCodesIn(detail: unknown, into = new Set<string>()): Set<string> {
+  if (typeof detail === "string") {
+    if (REGION_CODE.test(detail)) into.add(detail);
+  } else if (Array.isArray(detail)) for (const v of detail) regionCodesIn(v, into);
+  else if (detail !== null && typeof detail === "object") for (const v of Object.values(detail)) regionCodesIn(v, into);
+  return into;
 }
 
 /** Catalogue families a detail value may be a code of (task states, categories, flags, roles). */
@@ -149,8 +161,12 @@ function codeLabel(t: Translate, v: string): string {
   return v;
 }
 
-function valueText(v: unknown, t?: Translate): string {
-  if (Array.isArray(v)) return v.map((x) => valueText(x, t)).join("、");
+function valueText(v: unknown, t?: Translate, key = "", regionNames?: ReadonlyMap<string, string>): string {
+  if (Array.isArray(v)) return v.map((x) => valueText(x, t, key, regionNames)).join("、");
+  // a region by its name, with its code (the auditor may search by either)
+  if (typeof v === "string" && regionNames?.has(v)) return `${regionNames.get(v)}（${v}）`;
+  // a statistics measure (the person list's figure) by its label
+  if (t && key === "measure" && typeof v === "string" && measureByCode(v)) return t(measureByCode(v)!.label as TMessageKey);
   if (t && typeof v === "string") return v === "" ? "—" : codeLabel(t, v);
   if (v === null || v === undefined || v === "") return "—";
   if (typeof v === "boolean") return v ? "是" : "否";

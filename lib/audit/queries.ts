@@ -1,3 +1,4 @@
+import { regionCodesIn } from "./labels";
 import { z } from "zod";
 import { prisma } from "@/lib/db/client";
 import { normaliseIdNumber } from "@/lib/ids/id-number";
@@ -61,6 +62,7 @@ export async function listAudit(actor: Actor, filter: TAuditFilter, page: number
   await auditRead(actor, "audit.list", { entity: "audit_log", filters: { ...filter, page }, rows: rows.length });
   // The rows' regions by name (the auditor reads the whole city's log).
   const codes = [...new Set(rows.map((r) => r.regionCode).filter((c): c is string => !!c))];
+  for (const r of rows) for (const c of regionCodesIn(r.detail)) if (!codes.includes(c)) codes.push(c);
   const regionNames = new Map((await prisma().region.findMany({ where: { code: { in: codes } }, select: { code: true, name: true } })).map((r) => [r.code, r.name]));
   return { rows, total, regionNames };
 }

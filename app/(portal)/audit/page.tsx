@@ -114,7 +114,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                         <dd className="inline break-all">{r.reason}</dd>
                       </div>
                     )}
-                    {auditDetailLines(t, r.detail).map((line, i) => (
+                    {auditDetailLines(t, r.detail, regionNames).map((line, i) => (
                       <div key={i}>
                         <dt className="inline text-slate-500">{line.key}：</dt>
                         <dd className="inline break-all">{line.value}</dd>

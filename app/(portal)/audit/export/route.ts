@@ -2,6 +2,7 @@ import { auditActionLabel, auditDetailLines, auditEntityText } from "@/lib/audit
 import { writeAudit } from "@/lib/audit/log";
 import { countAudit, iterateAudit, ZAuditFilter } from "@/lib/audit/queries";
 import { currentUser } from "@/lib/auth/session";
+import { prisma } from "@/lib/db/client";
 import { translator } from "@/lib/i18n/messages";
 import { getLocale } from "@/lib/i18n/server";
 import { exportFormat, tableExportResponse } from "@/lib/http/table-export";
@@ -23,15 +24,19 @@ export async function GET(request: Request) {
   const rows = await countAudit(user, filter);
   await writeAudit(user, { action: "audit.export", entity: "audit_log", regionCode: user.regionCode, detail: { format, filters: filter, rows } });
   const t = translator(await getLocale());
-  const header = [t("audit.at"), t("audit.user"), t("audit.action"), t("audit.entity"), t("audit.region"), t("audit.reason"), t("audit.detail")];
+  // Regions by name (the region table is a few hundred rows: read once), codes in their own column.
+  const regionNames = new Map((await prisma().region.findMany({ select: { code: true, name: true } })).map((r) => [r.code, r.name]));
+  const header = [t("audit.at"), t("audit.user"), t("audit.action"), "action_code", t("audit.entity"), t("audit.region"), "region_code", t("audit.reason"), t("audit.detail")];
   const line = (r: { at: Date; userLogin: string | null; action: string; entity: string | null; entityId: string | null; regionCode: string | null; reason: string | null; detail: unknown }) => [
     r.at.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }),
     r.userLogin ?? "",
     auditActionLabel(t, r.action),
+    r.action,
     auditEntityText(t, r.entity, r.entityId),
+    r.regionCode ? (regionNames.get(r.regionCode) ?? "") : "",
     r.regionCode ?? "",
     r.reason ?? "",
-    auditDetailLines(t, r.detail)
+    auditDetailLines(t, r.detail, regionNames)
       .map((l) => `${l.key}：${l.value}`)
       .join("；"),
   ];
