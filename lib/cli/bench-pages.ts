@@ -11,7 +11,7 @@ import { DEMO_PASSWORD, seedDemo } from "@/prisma/seed/demo";
 import { type Portal, percentile, Session, startPortal } from "./bench-http";
 import { buildIfNeeded } from "./build";
 
-// `npm run bench:pages [-- --persons 1000000 --requests 500 --concurrency 4 --keep DIR | --reuse DIR]`:
+// `npm run bench:pages [-- --persons 1000000 --requests 500 --concurrency C --keep DIR | --reuse DIR]`:
 // the server response time of the pages a clerk opens all day, on a city of 1 M persons.
 //
 // A fresh embedded PostgreSQL (in a temporary folder, or in DIR with --keep, reused as it is with
@@ -19,10 +19,12 @@ import { buildIfNeeded } from "./build";
 // (prisma/seed/demo.ts: generate → import → compare). The survey work of a city in mid-campaign is
 // then written set-based in SQL (seedWork): every task released, a team of two surveyors in every
 // community, most communities' tasks assigned, a share of them submitted with a form, some passed
-// by the street or returned, and change requests in every street. The built portal runs under
-// `next start`; each page is requested --requests times by one signed-in account, --concurrency
-// requests at a time (default 4: a few clerks at once, on a 2-core machine), after 5 unmeasured
-// warm-up requests. The time of a request is from sending it to the last byte of the body.
+// by the street or returned, and change requests in every street. The built portal runs as `npm
+// start` runs it (lib/cli/serve-cluster.mjs: one `next start` worker per CPU); each page is
+// requested --requests times by one signed-in account, --concurrency requests at a time (default:
+// one per CPU, i.e. every worker busy — two clerks at once on this 2-core machine; a higher
+// figure measures queueing behind the benchmark's own requests, not the server's response time),
+// after 5 unmeasured warm-up requests. The time of a request is from sending it to the last byte of the body.
 // A non-2xx answer, a redirect (sign-in) or a page that redirects while streaming is an error,
 // and any error fails the run. The last line is
 //   pages=<n> requests=<n> p50_ms=<all requests' p50> p95_ms=<the worst page's p95>
@@ -252,7 +254,7 @@ async function measurePage(base: string, page: PageSpec, requests: number, concu
 export async function benchPages(flags: Record<string, string | true>): Promise<void> {
   const persons = Number(flags.persons ?? 1_000_000);
   const requests = Number(flags.requests ?? 500);
-  const concurrency = Number(flags.concurrency ?? 4);
+  const concurrency = Number(flags.concurrency ?? os.availableParallelism());
   const usage = "usage: bench-pages [--persons N] [--requests N] [--concurrency C] [--only name,name] [--keep DIR | --reuse DIR]";
   for (const [k, v] of Object.entries({ persons, requests, concurrency })) if (!Number.isInteger(v) || v <= 0) throw new Error(`${usage} (bad --${k})`);
   const keep = typeof flags.keep === "string" ? path.resolve(flags.keep) : null;

@@ -175,7 +175,7 @@ async function resultPage(actor: Actor, runId: number, f: ResultFilter, page: nu
   const total = (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM comparison_result r WHERE ${sql}`, params)).rows[0].n;
   const { rows } = await pool().query<{ id_number: string; name: string; category: string; flags: string[]; missing_schemes: string[]; region_code: string | null; region_name: string | null; phone: string | null }>(
     `SELECT r.id_number, r.name, r.category, r.flags, r.missing_schemes, r.region_code, g.name AS region_name, p.phone
-       FROM comparison_result r LEFT JOIN person p ON p.id_number = r.id_number LEFT JOIN region g ON g.code = r.region_code
+       FROM comparison_result r LEFT JOIN person p ON p.id_number = r.id_number::char(18) LEFT JOIN region g ON g.code = r.region_code
       WHERE ${sql} ORDER BY r.id_number LIMIT ${pageSize} OFFSET ${Math.max(0, page) * pageSize}`,
     params,
   );

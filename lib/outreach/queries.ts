@@ -89,7 +89,7 @@ function ledgerWhere(actor: Actor, f: LedgerFilter & { entryId?: number; anyStat
   return where.length ? where.join(" AND ") : "true";
 }
 
-const PERSON_JOIN = `LEFT JOIN person p ON p.id_number = o.id_number`;
+const PERSON_JOIN = `LEFT JOIN person p ON p.id_number = o.id_number::char(18)`;
 /** The entry's latest contact (its promise decides "overdue"). */
 const LAST_CONTACT_JOIN = `LEFT JOIN LATERAL (
     SELECT to_char(c.contacted_on, 'YYYY-MM-DD') AS contacted_on, c.outcome, c.promised_on

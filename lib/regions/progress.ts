@@ -149,7 +149,7 @@ export async function regionTasks(actor: Actor, code: string, filter: TRegionTas
     if (/^[0-9Xx]+$/.test(filter.q)) add((n) => `t.id_number LIKE $${n}`, `%${q.toUpperCase()}%`);
     else add((n) => `COALESCE(p.name, f.data -> 'newPerson' ->> 'name', '') ILIKE $${n}`, `%${q}%`);
   }
-  const from = `FROM survey_task t LEFT JOIN survey_team team ON team.id = t.team_id LEFT JOIN person p ON p.id_number = t.id_number LEFT JOIN survey_form f ON f.task_id = t.id WHERE ${parts.join(" AND ")}`;
+  const from = `FROM survey_task t LEFT JOIN survey_team team ON team.id = t.team_id LEFT JOIN person p ON p.id_number = t.id_number::char(18) LEFT JOIN survey_form f ON f.task_id = t.id WHERE ${parts.join(" AND ")}`;
   const n = params.length;
   const [count, rows] = await Promise.all([
     pool().query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, params),

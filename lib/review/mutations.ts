@@ -71,7 +71,7 @@ export async function bulkApprove(actor: Actor, items: { taskId: number; version
   if (refused.length && actor.regionCode) {
     const names = await prisma().$queryRaw<{ id: number; name: string }[]>`
       SELECT t.id, COALESCE(p.name, f.data -> 'newPerson' ->> 'name', '') AS name
-        FROM survey_task t LEFT JOIN person p ON p.id_number = t.id_number LEFT JOIN survey_form f ON f.task_id = t.id
+        FROM survey_task t LEFT JOIN person p ON p.id_number = t.id_number::char(18) LEFT JOIN survey_form f ON f.task_id = t.id
        WHERE t.id = ANY(${refused.map((r) => r.taskId)}::int[]) AND starts_with(t.region_code, ${actor.regionCode})`;
     const byId = new Map(names.map((n) => [n.id, n.name]));
     for (const r of refused) r.name = r.key === "error.notFound" ? "" : (byId.get(r.taskId) ?? "");

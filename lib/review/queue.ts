@@ -98,15 +98,22 @@ function queueWhere(actor: Actor, filter: TQueueFilter): { level: NonNullable<Re
 
 const FROM = `
   FROM survey_task t
-  LEFT JOIN person p ON p.id_number = t.id_number
+  LEFT JOIN person p ON p.id_number = t.id_number::char(18)
   LEFT JOIN survey_form f ON f.task_id = t.id
   LEFT JOIN LATERAL (SELECT e.actor_id FROM task_event e WHERE e.task_id = t.id AND e.event = 'submit' ORDER BY e.id DESC LIMIT 1) sub ON true`;
+
+/** The FROM of the queue's count: the joins only where the filter reads them (the count of a large queue). */
+function countFrom(filter: TQueueFilter): string {
+  return `FROM survey_task t
+  ${filter.q ? "LEFT JOIN person p ON p.id_number = t.id_number::char(18) LEFT JOIN survey_form f ON f.task_id = t.id" : ""}
+  ${filter.submittedBy ? "LEFT JOIN LATERAL (SELECT e.actor_id FROM task_event e WHERE e.task_id = t.id AND e.event = 'submit' ORDER BY e.id DESC LIMIT 1) sub ON true" : ""}`;
+}
 
 const SELECT = `
   SELECT t.id, t.id_number, t.region_code, COALESCE(g.name, t.region_code) AS region_name, t.category, t.reason, t.state::text AS state, t.version,
          t.newly_found, t.ever_returned, COALESCE(p.name, f.data -> 'newPerson' ->> 'name', '') AS name,
          f.submitted_at, sub.actor_id AS submitted_by, u.real_name AS submitted_by_name,
-         (EXISTS (SELECT 1 FROM task_event o WHERE o.task_id = t.id AND o.actor_id = $ME::int AND o.event = ANY($FILL::text[])) OR f.updated_by_id IS NOT DISTINCT FROM $ME::int) AS filled_by_me`;
+         (COALESCE((SELECT bool_or(o.actor_id = $ME::int AND o.event = ANY($FILL::text[])) FROM task_event o WHERE o.task_id = t.id), false) OR f.updated_by_id IS NOT DISTINCT FROM $ME::int) AS filled_by_me`;
 
 const JOIN_NAMES = `
   LEFT JOIN region g ON g.code = t.region_code
@@ -169,7 +176,7 @@ export async function reviewQueuePage(actor: Actor, filter: TQueueFilter, page: 
   if (!q) return { rows: [], total: 0, state: null };
   const n = q.params.length;
   const [count, rows] = await Promise.all([
-    pool().query<{ n: number }>(`SELECT count(*)::int AS n ${FROM} WHERE ${q.where}`, q.params),
+    pool().query<{ n: number }>(`SELECT count(*)::int AS n ${countFrom(filter)} WHERE ${q.where}`, q.params),
     pool().query<RawRow>(selectSql(q.where, n, `${ORDER} LIMIT $${n + 3} OFFSET $${n + 4}`), [...q.params, actor.id, [...FILLING_EVENTS], QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE]),
   ]);
   const total = count.rows[0]?.n ?? 0;
@@ -181,7 +188,7 @@ export async function reviewQueuePage(actor: Actor, filter: TQueueFilter, page: 
 export async function countQueue(actor: Actor, filter: TQueueFilter): Promise<number> {
   const q = queueWhere(actor, filter);
   if (!q) return 0;
-  const { rows } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n ${FROM} WHERE ${q.where}`, q.params);
+  const { rows } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n ${countFrom(filter)} WHERE ${q.where}`, q.params);
   return rows[0]?.n ?? 0;
 }
 

@@ -189,7 +189,7 @@ export const SURVEY_PAGE_SIZE = 50;
 const SURVEY_LIST_SQL = `
   FROM survey_task t
   LEFT JOIN survey_team tm ON tm.id = t.team_id
-  LEFT JOIN person p ON p.id_number = t.id_number
+  LEFT JOIN person p ON p.id_number = t.id_number::char(18)
   LEFT JOIN survey_form f ON f.task_id = t.id AND t.newly_found
   LEFT JOIN region g ON g.code = t.region_code
  WHERE t.region_code LIKE $1 AND t.state::text = ANY($2::text[])
