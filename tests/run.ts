@@ -198,7 +198,8 @@ async function main() {
         await seedDemo(e2eUrl);
         buildIfNeeded();
         const port = await freePort();
-        const app = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
+        // As `npm start` serves it: the client-address hook preloaded (lib/cli/client-address.cjs).
+        const app = spawn(process.execPath, ["--require", path.join(ROOT, "lib/cli/client-address.cjs"), path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
           cwd: ROOT,
           stdio: ["ignore", "ignore", "inherit"],
           env: { ...process.env, DATABASE_URL: e2eUrl, NEXTAUTH_SECRET: crypto.randomBytes(32).toString("hex"), NEXTAUTH_URL: `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },

@@ -19,12 +19,15 @@ export const accountKey = (login: string) => `login:${login.trim().toLowerCase()
 export const addressKey = (address: string) => `ip:${address}`;
 
 /**
- * The client address of a sign-in request: the rightmost X-Forwarded-For entry, which the nearest
- * proxy appends (Next.js itself sets the header to the socket address when it is absent). Without a
- * reverse proxy a client can choose this value, so the per-address limit needs one; the per-account
- * lock holds either way.
+ * The client address of a sign-in request: the header `x-portal-client`, which the serving process
+ * itself sets from its socket (lib/cli/client-address.cjs, preloaded by `npm start`'s workers and the
+ * test server), overwriting any a client sends — a client cannot choose it. Without that preload (a
+ * bare `next dev`) the rightmost X-Forwarded-For entry, which Next.js fills from the socket when the
+ * client sent none. The per-account lock holds either way.
  */
 export function clientAddress(headers: Record<string, unknown> | undefined): string {
+  const own = headers?.["x-portal-client"];
+  if (typeof own === "string" && own) return own.slice(0, 64);
   const raw = headers?.["x-forwarded-for"] ?? headers?.["x-real-ip"];
   const value = Array.isArray(raw) ? raw.join(",") : typeof raw === "string" ? raw : "";
   const parts = value.split(",").map((p) => p.trim()).filter(Boolean);

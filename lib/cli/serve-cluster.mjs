@@ -12,6 +12,7 @@
 import cluster from "node:cluster";
 import { createRequire } from "node:module";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf("--");
@@ -29,7 +30,8 @@ if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
 const nextBin = createRequire(import.meta.url).resolve("next/dist/bin/next");
 // Workers run `next start` itself, without the primary's flags (a tsx loader, an inspector), but
 // with PORTAL_WORKER_NODE_ARGS if set: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" profiles every worker.
-const execArgv = (process.env.PORTAL_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+// Every worker preloads client-address.cjs (the client's address from the socket, for the sign-in lockout).
+const execArgv = ["--require", fileURLToPath(new URL("./client-address.cjs", import.meta.url)), ...(process.env.PORTAL_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
 cluster.setupPrimary({ exec: nextBin, args: nextArgs, execArgv });
 
 let stopping = false;

@@ -33,7 +33,8 @@ async function main() {
   const child = spawn(process.execPath, command, {
     cwd: ROOT,
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_SECRET: authSecret(), NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },
+    // `next dev` preloads the client-address hook as serve-cluster's workers do (sign-in lockout per address).
+    env: { ...process.env, ...(dev ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(ROOT, "lib/cli/client-address.cjs")}`.trim() } : {}), DATABASE_URL: db.url, NEXTAUTH_SECRET: authSecret(), NEXTAUTH_URL: env().NEXTAUTH_URL ?? `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: "1" },
   });
   console.log(`\n全民参保登记 portal: http://localhost:${port}  (database: ${db.url.replace(/:[^:@/]+@/, ":***@")})`);
   if (accounts.length) {
