@@ -9,6 +9,7 @@
 // chain instead of the socket's, which is then the nearest proxy's. Default 0: no proxy is trusted.
 // Plain CommonJS, no dependencies: it runs before Next.js loads.
 "use strict";
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: preloaded with node --require, before any loader */
 
 const http = require("node:http");
 
