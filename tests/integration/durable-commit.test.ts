@@ -24,6 +24,15 @@ import { seedRegionsAndUsers } from "../helpers/registry-fixture";
 let dir: string;
 let server: EmbeddedServer | null = null;
 
+/** SIGKILL, for a process that may already have ended (a short-lived worker listed a moment ago). */
+function kill(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+  }
+}
+
 /** The postmaster and its children (backends, WAL writer, checkpointer…). */
 function processTree(pid: number): number[] {
   const children = fs
@@ -81,9 +90,9 @@ describe("a committed approval survives a crash of the database server", () => {
     // listed beforehand, so that no time passes between the return and the kill).
     const before = processTree(server!.pid);
     expect(await reviewTask(users.tianning, { taskId: t.id, decision: "approve", expectedVersion: submitted.version + 1 })).toBe("DISTRICT_APPROVED");
-    for (const pid of before) process.kill(pid, "SIGKILL");
+    for (const pid of before) kill(pid);
     const tree = [...new Set([...before, ...processTree(server!.pid)])];
-    for (const pid of tree) if (alive(pid)) process.kill(pid, "SIGKILL");
+    for (const pid of tree) if (alive(pid)) kill(pid);
     for (let i = 0; i < 100 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
     expect(tree.filter(alive)).toEqual([]);
     await disconnect().catch(() => {});

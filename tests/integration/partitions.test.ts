@@ -48,7 +48,7 @@ describe("a batch's records", () => {
 });
 
 describe("a comparison run's result rows", () => {
-  it("are the run's own partition, with the primary key and the category index", async () => {
+  it("are the run's own partition, with the primary key and its indexes", async () => {
     const { runComparison } = await import("@/lib/comparison/run");
     const { importFile: load } = await import("@/lib/import/import-file");
     await load({ kind: "regions", filePath: writeCsv("regions.csv", "code,name,level,parent_code\n3204,常州市,city,\n320402,天宁区,district,3204\n") });
@@ -56,7 +56,13 @@ describe("a comparison run's result rows", () => {
     expect(await partitions("comparison_result")).toContain(`comparison_result_${r.runId} FOR VALUES IN (${r.runId})`);
     expect((await q<{ n: number }>(`SELECT count(*)::int AS n FROM comparison_result_${r.runId}`))[0].n).toBe(r.persons);
     const defs = (await q<{ def: string }>(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = $1::regclass ORDER BY 1`, [`comparison_result_${r.runId}`])).map((x) => x.def.replace(/ ON public\.\S+/, ""));
-    expect(defs).toEqual([`CREATE INDEX comparison_result_${r.runId}_run_id_category_idx USING btree (run_id, category)`, `CREATE UNIQUE INDEX comparison_result_${r.runId}_pkey USING btree (run_id, id_number)`]);
+    expect(defs).toEqual([
+      `CREATE INDEX comparison_result_${r.runId}_run_id_category_idx USING btree (run_id, category)`,
+      // the person lists of the statistics (lib/stats/persons.ts): a region's rows in ID order, names
+      `CREATE INDEX comparison_result_${r.runId}_run_id_count_region_code_id_number_idx USING btree (run_id, count_region_code, id_number)`,
+      `CREATE INDEX comparison_result_${r.runId}_run_id_name_idx USING btree (run_id, name)`,
+      `CREATE UNIQUE INDEX comparison_result_${r.runId}_pkey USING btree (run_id, id_number)`,
+    ]);
   });
 });
 
