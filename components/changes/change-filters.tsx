@@ -3,6 +3,7 @@ import { CHANGE_KINDS, CHANGE_STATES, type ChangeFilter } from "@/lib/changes/li
 import type { Translate } from "@/lib/i18n/messages";
 import { listSearchAction } from "@/lib/lists/actions";
 import { levelLabels } from "@/lib/lists/labels";
+import { ApplyButton, DateRangeFields } from "@/components/lists/filter-fields";
 
 // The filter form of /changes. Posted (lib/lists/actions.ts), so that a full ID number typed in the
 // search box never lands in the URL; the other filters come back as URL parameters.
@@ -43,17 +44,8 @@ export function ChangeFilters({ filter, view, regions, rootCode, maskedSearch, t
         <span className="text-slate-600">{t("registry.region")}</span>
         <RegionTreePicker regions={regions} name="region" defaultValue={filter.region ?? rootCode} rootCode={rootCode} anyLabel={t("lists.any")} levelLabels={levelLabels(t)} testId="changes-region" />
       </div>
-      <label className={label}>
-        <span className="text-slate-600">{t("lists.from")}</span>
-        <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
-      </label>
-      <label className={label}>
-        <span className="text-slate-600">{t("lists.to")}</span>
-        <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
-      </label>
-      <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-sm text-white hover:bg-blue-800" data-testid="changes-submit">
-        {t("lists.apply")}
-      </button>
+      <DateRangeFields fromLabel={t("lists.from")} toLabel={t("lists.to")} from={filter.from} to={filter.to} labelClassName={label} />
+      <ApplyButton label={t("lists.apply")} testId="changes-submit" />
     </form>
   );
 }

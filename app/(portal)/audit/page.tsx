@@ -6,6 +6,7 @@ import { requireUser } from "@/lib/auth/session";
 import { parsePage } from "@/lib/http/params";
 import { getT } from "@/lib/i18n/server";
 import { roleHas } from "@/lib/policy";
+import { ApplyButton, DateRangeFields } from "@/components/lists/filter-fields";
 
 export const dynamic = "force-dynamic";
 
@@ -61,17 +62,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <span className="text-slate-600">{t("audit.filter.region")}</span>
           <input name="region" defaultValue={filter.region ?? ""} maxLength={12} inputMode="numeric" className={`${input} w-32`} />
         </label>
-        <label className="flex flex-col">
-          <span className="text-slate-600">{t("audit.filter.from")}</span>
-          <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-slate-600">{t("audit.filter.to")}</span>
-          <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
-        </label>
-        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-          {t("audit.filter.apply")}
-        </button>
+        <DateRangeFields fromLabel={t("audit.filter.from")} toLabel={t("audit.filter.to")} from={filter.from} to={filter.to} />
+        <ApplyButton label={t("audit.filter.apply")} />
         <a href={`/audit/export${query(filter, { format: "csv" })}`} className="rounded border border-slate-300 px-3 py-1.5 hover:bg-slate-50" data-testid="audit-export-csv">
           {t("audit.export.csv")}
         </a>

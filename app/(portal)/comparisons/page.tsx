@@ -12,6 +12,7 @@ import { requireUser } from "@/lib/auth/session";
 import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { can, roleHas } from "@/lib/policy";
+import { ApplyButton, DateRangeFields } from "@/components/lists/filter-fields";
 
 // 数据比对: the runs (filtered by status, basis, start date and who started them; 20 a page with
 // page numbers; exported with the same rows), and for city staff the form that starts one.
@@ -72,19 +73,12 @@ export default async function ComparisonsPage({ searchParams }: { searchParams: 
             ))}
           </select>
         </label>
-        <label className="flex flex-col">
-          <span className="text-slate-600">{t("lists.startedFrom")}</span>
-          <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
-        </label>
-        <label className="flex flex-col">
-          <span className="text-slate-600">{t("lists.to")}</span>
-          <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
-        </label>
+        <DateRangeFields fromLabel={t("lists.startedFrom")} toLabel={t("lists.to")} from={filter.from} to={filter.to} />
         <label className="flex flex-col">
           <span className="text-slate-600">{t("lists.startedBy")}</span>
           <input name="q" defaultValue={filter.q ?? ""} maxLength={40} className={input} data-testid="runs-search" />
         </label>
-        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">{t("lists.apply")}</button>
+        <ApplyButton label={t("lists.apply")} />
       </form>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <Pager page={page} pageSize={RUN_PAGE_SIZE} total={total} href={(p) => withQuery("/comparisons", { ...kept, page: p })} t={t} testId="runs-pager" />

@@ -13,6 +13,7 @@ import type { TMessageKey } from "@/lib/i18n/messages";
 import { getT } from "@/lib/i18n/server";
 import { can } from "@/lib/policy";
 import { UploadForm } from "./upload-form";
+import { ApplyButton, DateRangeFields } from "@/components/lists/filter-fields";
 
 // 数据导入: the upload form, the templates of every data kind (headers from the import contract),
 // the user's running imports, and the batches — filtered by kind, status, date and file name, 20 a
@@ -118,21 +119,12 @@ export default async function ImportsPage({ searchParams }: { searchParams: Prom
               ))}
             </select>
           </label>
-          <label className="flex flex-col">
-            <span className="text-slate-600">{t("lists.imports.importedFrom")}</span>
-            <input type="date" name="from" defaultValue={filter.from ?? ""} className={input} />
-          </label>
-          <label className="flex flex-col">
-            <span className="text-slate-600">{t("lists.to")}</span>
-            <input type="date" name="to" defaultValue={filter.to ?? ""} className={input} />
-          </label>
+          <DateRangeFields fromLabel={t("lists.imports.importedFrom")} toLabel={t("lists.to")} from={filter.from} to={filter.to} />
           <label className="flex flex-col">
             <span className="text-slate-600">{t("lists.imports.fileSearch")}</span>
             <input name="q" defaultValue={filter.q ?? ""} maxLength={60} className={input} data-testid="batches-search" />
           </label>
-          <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-            {t("lists.apply")}
-          </button>
+          <ApplyButton label={t("lists.apply")} />
         </form>
         <div className="flex flex-wrap items-center justify-between gap-2">
           <Pager page={page} pageSize={BATCH_PAGE_SIZE} total={total} href={(p) => withQuery("/imports", { ...filter, page: p })} t={t} testId="batches-pager" />
